@@ -1,0 +1,2 @@
+/** Placeholder until the amqplib issue lands. */
+export const placeholder = true;

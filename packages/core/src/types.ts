@@ -1,0 +1,105 @@
+import type { Attributes } from '@opentelemetry/api';
+
+/** Why a span was dropped instead of exported. Every drop is counted under exactly one reason. */
+export interface DroppedSpans {
+  /** The queue was at its span or byte limit when the span ended. */
+  queueFull: number;
+  /** The collector rejected the batch for good (e.g. HTTP 400), or retries ran out and it no longer fit the queue. */
+  exportFailed: number;
+  /** Still queued or in flight when `shutdown()` reached its deadline. */
+  shutdown: number;
+}
+
+/**
+ * A snapshot of the export pipeline's counters.
+ *
+ * Invariant: spans ended and sampled = `exportedSpans` + every `droppedSpans` reason + `queuedSpans`.
+ */
+export interface ExportStats {
+  /** Spans the collector acknowledged. */
+  exportedSpans: number;
+  /** Spans waiting in the queue or in the export currently in flight. */
+  queuedSpans: number;
+  /** Estimated encoded size of `queuedSpans`, in bytes. */
+  queuedBytes: number;
+  /** Export requests that failed (each retry counts once). */
+  failedExports: number;
+  /** Export requests that were retries of an earlier failed request. */
+  retries: number;
+  /** Spans dropped, by reason. */
+  droppedSpans: DroppedSpans;
+  /** State of the circuit breaker that stops sending while the collector is down. */
+  circuit: 'closed' | 'open' | 'half-open';
+  /** The most recent export error, as a one-line message. */
+  lastError?: string;
+}
+
+/** The OTLP wire encoding. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** Which span to give up when the queue is full. */
+export type DropPolicy = 'newest' | 'oldest';
+
+/** Configuration of the OTLP export pipeline, resolved from the environment and options. */
+export interface ExportConfig {
+  /** Full URL spans are POSTed to, e.g. `http://localhost:4318/v1/traces`. */
+  endpoint: string;
+  protocol: OtlpProtocol;
+  /** Extra request headers, e.g. an API key. */
+  headers: Record<string, string>;
+  /** Deadline for one whole export request (connect, send, response), in ms. */
+  timeoutMs: number;
+  compression: 'gzip' | 'none';
+  /** PEM of a CA to trust for an https endpoint, in addition to the system's. */
+  certificate?: string;
+  /** Queue limit in spans. */
+  maxQueueSize: number;
+  /** Queue limit in estimated encoded bytes. */
+  maxQueueBytes: number;
+  /** Most spans in one export request. */
+  maxExportBatchSize: number;
+  /** Delay between two scheduled exports, in ms. */
+  scheduledDelayMs: number;
+  /** Which span is dropped when the queue is full. */
+  dropPolicy: DropPolicy;
+}
+
+/** Options for {@link startTracing}. Each one overrides the matching environment variable. */
+export interface TracingOptions {
+  /** `service.name`; else `OTEL_SERVICE_NAME`, else the app's package.json name. */
+  serviceName?: string;
+  /** `service.version`; else the app's package.json version. */
+  serviceVersion?: string;
+  /** Extra resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes?: Attributes;
+  /** Overrides for the export pipeline. */
+  export?: Partial<ExportConfig>;
+  /** `'otlp'` (default), `'console'` or `'none'`, like `OTEL_TRACES_EXPORTER`. */
+  exporter?: 'otlp' | 'console' | 'none';
+  /** Sampler name as in `OTEL_TRACES_SAMPLER`, e.g. `parentbased_traceidratio`. */
+  sampler?: string;
+  /** Sampler argument, as in `OTEL_TRACES_SAMPLER_ARG`. */
+  samplerArg?: number;
+  /** Propagators as in `OTEL_PROPAGATORS`, e.g. `['tracecontext', 'baggage', 'b3']`. */
+  propagators?: string[];
+  /** Instrumentations to enable (short names such as `http`, `express`, `pg`); all defaults when absent. */
+  enabledInstrumentations?: string[];
+  /** Instrumentations to disable (short names). */
+  disabledInstrumentations?: string[];
+  /** Deadline for `shutdown()`, in ms (`SPANWISE_SHUTDOWN_TIMEOUT_MS`, default 5000). */
+  shutdownTimeoutMs?: number;
+  /** Install SIGTERM/SIGINT/beforeExit handlers (default true under the register hook, false otherwise). */
+  handleSignals?: boolean;
+  /** Distinct span names per tracer before the cardinality warning (`SPANWISE_MAX_SPAN_NAMES`, default 1000). */
+  maxSpanNames?: number;
+}
+
+/** What {@link startTracing} returns: the running tracing pipeline. */
+export interface TracingHandle {
+  /** Exports every span queued so far. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops tracing within the shutdown deadline. Idempotent. */
+  shutdown(): Promise<void>;
+  /** A snapshot of the export pipeline's counters. */
+  stats(): ExportStats;
+}

@@ -1,0 +1,2 @@
+/** Placeholder until the nestjs issue lands. */
+export const placeholder = true;
