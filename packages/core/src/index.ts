@@ -1,0 +1,11 @@
+export type { HeaderCarrier } from './headers-getter.js';
+export { headersGetter, headersSetter } from './headers-getter.js';
+export type {
+  DropPolicy,
+  DroppedSpans,
+  ExportConfig,
+  ExportStats,
+  OtlpProtocol,
+  TracingHandle,
+  TracingOptions,
+} from './types.js';
