@@ -1,0 +1,43 @@
+import { dirname, join } from 'node:path';
+import protobuf from 'protobufjs';
+import { packageRequire } from './package-require.mjs';
+
+const PROTO_PACKAGE = '@opentelemetry/otlp-grpc-exporter-base/package.json';
+const SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
+const REQUEST_TYPE = 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest';
+const RESPONSE_TYPE = 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse';
+
+/** The OTLP trace request and response types, loaded from the official opentelemetry-proto files. */
+export interface OtlpSchema {
+  request: protobuf.Type;
+  response: protobuf.Type;
+}
+
+let schema: OtlpSchema | undefined;
+
+/** Loads the schema once, on first use, from the .proto files shipped in the pinned OTel package. */
+export function otlpSchema(): OtlpSchema {
+  if (schema === undefined) {
+    const protoDir = join(dirname(packageRequire.resolve(PROTO_PACKAGE)), 'build', 'protos');
+    const root = new protobuf.Root();
+    // The .proto files import each other by their path below the protos folder.
+    root.resolvePath = (_origin, target) => (target.startsWith(protoDir) ? target : join(protoDir, target));
+    root.loadSync(SERVICE_PROTO, { keepCase: false });
+    addFlagsFields(root);
+    root.resolveAll();
+    schema = { request: root.lookupType(REQUEST_TYPE), response: root.lookupType(RESPONSE_TYPE) };
+  }
+  return schema;
+}
+
+/**
+ * The schema pinned in that package predates `Span.flags` and `Span.Link.flags` (both `fixed32`,
+ * field 16 and 6 in today's opentelemetry-proto). Newer exporters send them; declaring them keeps
+ * them instead of skipping them as unknown fields.
+ */
+function addFlagsFields(root: protobuf.Root): void {
+  const span = root.lookupType('opentelemetry.proto.trace.v1.Span');
+  if (span.fields.flags === undefined) span.add(new protobuf.Field('flags', 16, 'fixed32'));
+  const link = root.lookupType('opentelemetry.proto.trace.v1.Span.Link');
+  if (link.fields.flags === undefined) link.add(new protobuf.Field('flags', 6, 'fixed32'));
+}
