@@ -1,0 +1,1 @@
+export { TracedClientRMQ } from './traced-client-rmq.client.js';

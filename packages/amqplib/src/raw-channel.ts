@@ -1,0 +1,39 @@
+import { type Context, context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { AmqpChannel, AmqpConsumeOptions, AmqpMessage } from './amqp-types.js';
+
+type Fn = (...args: never[]) => unknown;
+
+/**
+ * The function under any shimmer-style wrappers (`__original`), i.e. the method amqplib shipped, so a span
+ * that Spanwise already creates is not duplicated by another instrumentation patching the same method.
+ */
+function unwrapMethod<F extends Fn>(fn: F): F {
+  let current: unknown = fn;
+  for (let depth = 0; depth < 8; depth++) {
+    const original = (current as { __original?: unknown }).__original;
+    if (typeof original !== 'function' || (current as { __wrapped?: unknown }).__wrapped !== true) break;
+    current = original;
+  }
+  return current as F;
+}
+
+/** Runs `fn` in `ctx` with tracing suppressed, so instrumentations below (the stock amqplib one) stay silent. */
+export function runSuppressed<T>(ctx: Context, fn: () => T): T {
+  return context.with(suppressTracing(ctx), fn);
+}
+
+/** `channel.consume` as amqplib shipped it: no other instrumentation sees these deliveries. */
+export function rawConsume(
+  channel: AmqpChannel,
+  queue: string,
+  onMessage: (msg: AmqpMessage | null) => void,
+  options?: AmqpConsumeOptions,
+): Promise<{ consumerTag: string }> {
+  return unwrapMethod(channel.consume).call(channel, queue, onMessage, options);
+}
+
+/** `channel.ack` as amqplib shipped it. */
+export function rawAck(channel: AmqpChannel, message: AmqpMessage): void {
+  if (typeof channel.ack === 'function') unwrapMethod(channel.ack).call(channel, message);
+}

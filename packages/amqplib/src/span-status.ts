@@ -1,0 +1,11 @@
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from './semconv.js';
+
+/** Marks `span` as failed with `error.type` set to the error's class name (or `fallback` for non-errors). */
+export function recordError(span: Span, err: unknown, fallback = '_OTHER'): void {
+  const type = err instanceof Error ? err.name || err.constructor.name : fallback;
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : fallback;
+  span.setAttribute(ATTR_ERROR_TYPE, type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  if (err instanceof Error) span.recordException(err);
+}
