@@ -1,0 +1,99 @@
+import { context, isSpanContextValid, type SpanOptions, trace } from '@opentelemetry/api';
+import { endWithError } from './span-completion.js';
+import { settle } from './traced-result.js';
+import type { TracedSpec } from './traced-spec.js';
+import { tracer } from './tracer.js';
+import { ADOPTED_METHOD_KEY, TRACED_ORIGINAL, TRACED_SPEC } from './tracing.constants.js';
+
+/** Any method. */
+// biome-ignore lint/suspicious/noExplicitAny: methods of any signature are wrapped
+export type AnyMethod = (this: any, ...args: any[]) => any;
+
+interface TracedMethod extends AnyMethod {
+  [TRACED_SPEC]?: TracedSpec;
+  [TRACED_ORIGINAL]?: AnyMethod;
+}
+
+function spanOptionsFor(spec: TracedSpec, args: unknown[]): SpanOptions {
+  const attributesOf = spec.attributesOf;
+  if (attributesOf === undefined) return spec.options;
+  try {
+    return { ...spec.options, attributes: { ...spec.options.attributes, ...attributesOf(...args) } };
+  } catch {
+    return spec.options;
+  }
+}
+
+/** Runs `original` under a new span described by `spec`; the heart of `@Traced`. */
+export function runTraced(spec: TracedSpec, original: AnyMethod, self: unknown, args: unknown[]): unknown {
+  let parent = context.active();
+  if (parent.getValue(ADOPTED_METHOD_KEY) === original) {
+    // The handler interceptor already opened this method's span; run it once, without a second span.
+    return context.with(
+      parent.deleteValue(ADOPTED_METHOD_KEY),
+      Reflect.apply,
+      undefined,
+      original,
+      self,
+      args,
+    );
+  }
+  if (spec.root) parent = trace.deleteSpan(parent);
+  const span = tracer.startSpan(spec.name, spanOptionsFor(spec, args), parent);
+  // Without an SDK the span is a no-op with no context of its own: call straight through.
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext()))
+    return Reflect.apply(original, self, args);
+  const spanContext = trace.setSpan(parent, span);
+  let result: unknown;
+  try {
+    // Reflect.apply as the callback avoids binding a new function per call.
+    result = context.with(spanContext, Reflect.apply, undefined, original, self, args);
+  } catch (error) {
+    endWithError(span, error);
+    throw error;
+  }
+  if (!span.isRecording()) return result;
+  return settle(span, spanContext, result, {
+    name: spec.name,
+    options: spec.options,
+    parent,
+    onResult: spec.onResult,
+  });
+}
+
+/** The undecorated method behind a `@Traced` wrapper, or `undefined` for any other function. */
+export function tracedOriginal(fn: unknown): AnyMethod | undefined {
+  return typeof fn === 'function' ? (fn as TracedMethod)[TRACED_ORIGINAL] : undefined;
+}
+
+/** The spec of a `@Traced` wrapper, or `undefined` for any other function. */
+export function tracedSpec(fn: unknown): TracedSpec | undefined {
+  return typeof fn === 'function' ? (fn as TracedMethod)[TRACED_SPEC] : undefined;
+}
+
+/**
+ * Copies what frameworks read off a method onto its wrapper: every reflect-metadata key (route, pattern,
+ * roles, Swagger, schedule ...), the name and the length.
+ */
+export function copyMethodIdentity(from: AnyMethod, to: AnyMethod): void {
+  for (const key of Reflect.getOwnMetadataKeys(from)) {
+    Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, from), to);
+  }
+  Object.defineProperty(to, 'name', { value: from.name, configurable: true });
+  Object.defineProperty(to, 'length', { value: from.length, configurable: true });
+}
+
+/**
+ * Returns `method` wrapped to run under a span. An already wrapped method is rewrapped from its original,
+ * so a method never gets two spans.
+ */
+export function createTracedMethod(method: AnyMethod, spec: TracedSpec): AnyMethod {
+  const original = tracedOriginal(method) ?? method;
+  const wrapper: TracedMethod = function (this: unknown, ...args: unknown[]) {
+    return runTraced(spec, original, this, args);
+  };
+  copyMethodIdentity(method, wrapper);
+  Object.defineProperty(wrapper, TRACED_SPEC, { value: spec });
+  Object.defineProperty(wrapper, TRACED_ORIGINAL, { value: original });
+  return wrapper;
+}

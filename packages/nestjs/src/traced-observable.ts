@@ -1,0 +1,55 @@
+import { type Context, context, type Span, type SpanOptions, trace } from '@opentelemetry/api';
+import { Observable, type Subscribable } from 'rxjs';
+import { endCancelled, endWithError, type ResultHook, reportResult } from './span-completion.js';
+import { tracer } from './tracer.js';
+
+/** What an Observable needs to start the span of a later subscription. */
+export interface SubscriptionSpanSpec {
+  readonly name: string;
+  readonly options: SpanOptions;
+  readonly parent: Context;
+  readonly onResult: ResultHook | undefined;
+}
+
+/**
+ * Wraps an Observable so each subscription is one span, from subscribe to complete, error or unsubscribe.
+ * The span started by the method call is taken by the first subscription (a Nest handler's result is
+ * subscribed right away), so a call that returns an Observable never yields an extra empty span.
+ */
+export function traceObservable(
+  source: Subscribable<unknown>,
+  firstSpan: Span,
+  spec: SubscriptionSpanSpec,
+): Observable<unknown> {
+  let pending: Span | undefined = firstSpan;
+  return new Observable<unknown>((subscriber) => {
+    const span = pending ?? tracer.startSpan(spec.name, spec.options, spec.parent);
+    pending = undefined;
+    let finished = false;
+    const subscription = context.with(trace.setSpan(spec.parent, span), () =>
+      source.subscribe({
+        next(value) {
+          reportResult(span, value, spec.onResult);
+          subscriber.next(value);
+        },
+        error(error: unknown) {
+          finished = true;
+          endWithError(span, error);
+          subscriber.error(error);
+        },
+        complete() {
+          finished = true;
+          span.end();
+          subscriber.complete();
+        },
+      }),
+    );
+    return () => {
+      if (!finished) {
+        finished = true;
+        endCancelled(span);
+      }
+      subscription.unsubscribe();
+    };
+  });
+}

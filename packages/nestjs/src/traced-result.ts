@@ -1,0 +1,118 @@
+import { finished } from 'node:stream';
+import type { Context, Span } from '@opentelemetry/api';
+import type { Subscribable } from 'rxjs';
+import { endCancelled, endWithError, endWithResult, type ResultHook } from './span-completion.js';
+import { TracedAsyncIterator } from './traced-async-iterator.js';
+import { type SubscriptionSpanSpec, traceObservable } from './traced-observable.js';
+
+type Then = (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => unknown;
+
+interface StreamLike {
+  pipe: unknown;
+  on: unknown;
+  readable?: unknown;
+}
+
+function isStream(value: object): value is NodeJS.ReadableStream {
+  const candidate = value as StreamLike;
+  return (
+    typeof candidate.pipe === 'function' && typeof candidate.on === 'function' && 'readable' in candidate
+  );
+}
+
+/**
+ * A foreign thenable (a query builder, say) may start its work only when `then` is called and may carry
+ * methods of its own, so it is returned as it is, with its own `then` observed instead of converted.
+ */
+function observeThenable(thenable: { then: Then }, span: Span, onResult: ResultHook | undefined): unknown {
+  const original = thenable.then;
+  let open = true;
+  const observed: Then = function (this: unknown, onFulfilled, onRejected) {
+    return original.call(
+      this,
+      (value: unknown) => {
+        if (open) {
+          open = false;
+          endWithResult(span, value, onResult);
+        }
+        return onFulfilled === undefined ? value : onFulfilled(value);
+      },
+      (reason: unknown) => {
+        if (open) {
+          open = false;
+          endWithError(span, reason);
+        }
+        if (onRejected === undefined) throw reason;
+        return onRejected(reason);
+      },
+    );
+  };
+  try {
+    Object.defineProperty(thenable, 'then', { value: observed, configurable: true, writable: true });
+  } catch {
+    // A frozen thenable cannot be observed without running it; its span covers the call only.
+    span.end();
+  }
+  return thenable;
+}
+
+function observeStream(stream: NodeJS.ReadableStream, span: Span): void {
+  finished(stream, (error) => {
+    if (error === undefined || error === null) span.end();
+    else if ((error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') endCancelled(span);
+    else endWithError(span, error);
+  });
+}
+
+/**
+ * Ends `span` when the work behind `result` is done: at once for a plain value; when a promise or thenable
+ * settles; per subscription for an Observable; when an async iterator or a stream finishes. Returns what the
+ * caller must receive instead of `result` (the same object, or a wrapper of the same kind).
+ */
+export function settle(
+  span: Span,
+  spanContext: Context,
+  result: unknown,
+  spec: SubscriptionSpanSpec,
+): unknown {
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    endWithResult(span, result, spec.onResult);
+    return result;
+  }
+  if (result instanceof Promise) {
+    // Returning the derived promise keeps an unhandled rejection unhandled for the caller.
+    return result.then(
+      (value: unknown) => {
+        endWithResult(span, value, spec.onResult);
+        return value;
+      },
+      (error: unknown) => {
+        endWithError(span, error);
+        throw error;
+      },
+    );
+  }
+  const candidate = result as Record<PropertyKey, unknown>;
+  if (typeof candidate.then === 'function') {
+    return observeThenable(result as { then: Then }, span, spec.onResult);
+  }
+  if (typeof candidate.subscribe === 'function' && typeof candidate.lift === 'function') {
+    return traceObservable(result as Subscribable<unknown>, span, spec);
+  }
+  if (typeof candidate.next === 'function' && typeof candidate[Symbol.asyncIterator] === 'function') {
+    return new TracedAsyncIterator(result as AsyncIterator<unknown>, span, spanContext, spec.onResult);
+  }
+  if (typeof candidate.getStream === 'function') {
+    const stream: unknown = (result as { getStream(): unknown }).getStream();
+    if (typeof stream === 'object' && stream !== null && isStream(stream)) {
+      observeStream(stream, span);
+      return result;
+    }
+  }
+  if (isStream(result)) {
+    observeStream(result, span);
+    return result;
+  }
+  endWithResult(span, result, spec.onResult);
+  return result;
+}

@@ -1,0 +1,22 @@
+import type { ExpectedErrorPredicate } from './error-rules.js';
+
+/** Options of `TracingModule.forRoot` / `forRootAsync`. */
+export interface TracingModuleOptions {
+  /**
+   * Start a `Controller.method` span for every HTTP route and microservice handler, and name the HTTP
+   * server span after the route template. Default: true.
+   */
+  handlerSpans?: boolean;
+  /**
+   * Decides which errors are expected outcomes: recorded as an `exception` event with
+   * `spanwise.error.expected`, the span status left unset. Default: an HttpException below 500, an
+   * RpcException or a WsException.
+   */
+  isExpectedError?: ExpectedErrorPredicate;
+}
+
+/** The validated options with their defaults applied. */
+export interface TracingSettings {
+  readonly handlerSpans: boolean;
+  readonly isExpectedError: ExpectedErrorPredicate | undefined;
+}

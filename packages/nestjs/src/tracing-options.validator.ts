@@ -1,0 +1,36 @@
+import { TracingOptionsError } from './tracing-options.error.js';
+import type { TracingModuleOptions, TracingSettings } from './tracing-options.interface.js';
+
+const KNOWN: ReadonlySet<string> = new Set(['handlerSpans', 'isExpectedError']);
+
+/**
+ * Checks the module options once at startup and applies the defaults. A mistake throws a
+ * {@link TracingOptionsError} naming the option and the fix, so it surfaces when the app boots.
+ */
+export function validateTracingOptions(options: unknown): TracingSettings {
+  const value = options ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new TracingOptionsError(
+      `TracingModule options must be an object, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!KNOWN.has(key)) {
+      throw new TracingOptionsError(
+        `Unknown TracingModule option "${key}"; the options are ${[...KNOWN].join(', ')}`,
+      );
+    }
+  }
+  const { handlerSpans, isExpectedError } = value as TracingModuleOptions;
+  if (handlerSpans !== undefined && typeof handlerSpans !== 'boolean') {
+    throw new TracingOptionsError(
+      `TracingModule option "handlerSpans" must be a boolean, got ${typeof handlerSpans}`,
+    );
+  }
+  if (isExpectedError !== undefined && typeof isExpectedError !== 'function') {
+    throw new TracingOptionsError(
+      `TracingModule option "isExpectedError" must be a function (error) => boolean, got ${typeof isExpectedError}`,
+    );
+  }
+  return { handlerSpans: handlerSpans ?? true, isExpectedError };
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { HandlerSpanInterceptor } from './handler-span.interceptor.js';
+import { RouteNamingGuard } from './route-naming.guard.js';
+import { TraceService } from './trace.service.js';
+import { TracingConfigurableModule } from './tracing.module-definition.js';
+import { tracingSettingsProvider } from './tracing-settings.provider.js';
+
+/**
+ * Spanwise for NestJS: `TraceService`, the handler span of every route and microservice handler, and the
+ * HTTP server span named after its route. Import it once with `TracingModule.forRoot()` or
+ * `TracingModule.forRootAsync({ useFactory, inject, imports })`; it is global unless `isGlobal: false`.
+ *
+ * It never starts an SDK: spans go to whatever `@spanwise/core/register` (or any OpenTelemetry SDK) set up,
+ * and without one every API is a cheap no-op.
+ */
+@Module({
+  providers: [
+    tracingSettingsProvider,
+    TraceService,
+    { provide: APP_GUARD, useClass: RouteNamingGuard },
+    { provide: APP_INTERCEPTOR, useClass: HandlerSpanInterceptor },
+  ],
+  exports: [TraceService],
+})
+export class TracingModule extends TracingConfigurableModule {}
