@@ -62,6 +62,18 @@ export interface ExportConfig {
   scheduledDelayMs: number;
   /** Which span is dropped when the queue is full. */
   dropPolicy: DropPolicy;
+  /** Largest request body in bytes, before compression (default 4 MiB); a 413 response lowers it further. */
+  maxRequestBytes?: number;
+  /** Retries of one batch before it goes back to the queue (default 5). */
+  maxRetries?: number;
+  /** Backoff before the first retry in ms, doubling (with jitter) up to `maxBackoffMs` (default 1000). */
+  initialBackoffMs?: number;
+  /** Longest backoff between retries in ms (default 5000). */
+  maxBackoffMs?: number;
+  /** Consecutive failed requests that open the circuit breaker (default 5). */
+  circuitThreshold?: number;
+  /** Interval between probes while the circuit is open, in ms (default 5000). */
+  probeIntervalMs?: number;
 }
 
 /** Options for {@link startTracing}. Each one overrides the matching environment variable. */

@@ -1,0 +1,96 @@
+/**
+ * Just enough protobuf wire format to cut an encoded `ExportTraceServiceRequest` into its fields and to
+ * write length-delimited frames around bytes that are already encoded. The span encoding itself is done
+ * by `@opentelemetry/otlp-transformer`.
+ */
+
+/** Wire type of a length-delimited field (strings, bytes, embedded messages). */
+export const LENGTH_DELIMITED = 2;
+
+/** One field of an encoded message: its number, and where its raw bytes (tag included) start and end. */
+export interface RawField {
+  field: number;
+  /** Start of the tag. */
+  start: number;
+  /** Start of the value (for length-delimited fields, after the length prefix). */
+  valueStart: number;
+  /** End of the field. */
+  end: number;
+}
+
+function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = buf[pos++];
+    if (byte === undefined) throw new RangeError('truncated varint');
+    // Multiplication instead of << keeps values above 2^31 exact (lengths never exceed 2^53).
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [value, pos];
+    shift += 7;
+  }
+}
+
+/** Calls `visit` for each top-level field of the message in `buf[start, end)`. */
+export function forEachField(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  visit: (f: RawField) => void,
+): void {
+  let pos = start;
+  while (pos < end) {
+    const fieldStart = pos;
+    const [tag, afterTag] = readVarint(buf, pos);
+    const wireType = tag & 7;
+    let valueStart = afterTag;
+    switch (wireType) {
+      case 0:
+        pos = readVarint(buf, afterTag)[1];
+        break;
+      case 1:
+        pos = afterTag + 8;
+        break;
+      case LENGTH_DELIMITED: {
+        const [length, afterLength] = readVarint(buf, afterTag);
+        valueStart = afterLength;
+        pos = afterLength + length;
+        break;
+      }
+      case 5:
+        pos = afterTag + 4;
+        break;
+      default:
+        throw new RangeError(`unsupported wire type ${wireType}`);
+    }
+    if (pos > end) throw new RangeError('field overruns its message');
+    visit({ field: tag >>> 3, start: fieldStart, valueStart, end: pos });
+  }
+}
+
+/** Bytes a varint takes. */
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Size of a length-delimited field with a one-byte tag around `length` bytes of value. */
+export function frameSize(length: number): number {
+  return 1 + varintSize(length) + length;
+}
+
+/** Writes the tag and length prefix of a length-delimited field at `pos`; returns the position after. */
+export function writeFrameHeader(out: Uint8Array, pos: number, field: number, length: number): number {
+  out[pos++] = (field << 3) | LENGTH_DELIMITED;
+  let value = length;
+  while (value >= 0x80) {
+    out[pos++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  out[pos++] = value;
+  return pos;
+}
