@@ -1,5 +1,9 @@
 // Builds the package in the current directory to CommonJS (dist/cjs) and ESM (dist/esm), each with
 // its own type declarations, and marks each folder with the module type Node should load it as.
+//
+// With --esm-wrapper the ESM entry is a thin wrapper that re-exports the CommonJS build instead of a second
+// compiled copy. @spanwise/core uses it because it owns process-wide state (the tracer provider, signal
+// handlers, hooks): one copy, whichever way the app loads it.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,11 +15,23 @@ const builds = [
   { dir: 'dist/esm', type: 'module', flags: ['--module', 'ESNext', '--moduleResolution', 'Bundler'] },
 ];
 
+const esmWrapper = process.argv.includes('--esm-wrapper');
+
 rmSync('dist', { recursive: true, force: true });
-for (const { dir, type, flags } of builds) {
+for (const { dir, type, flags } of esmWrapper ? builds.slice(0, 1) : builds) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, ...flags], {
     stdio: 'inherit',
   });
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type }, null, 2)}\n`);
+}
+
+if (esmWrapper) {
+  const names = Object.keys(require(`${process.cwd()}/dist/cjs/index.js`)).filter(
+    (name) => name !== 'default',
+  );
+  mkdirSync('dist/esm', { recursive: true });
+  writeFileSync('dist/esm/package.json', `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+  writeFileSync('dist/esm/index.js', `export { ${names.join(', ')} } from '../cjs/index.js';\n`);
+  writeFileSync('dist/esm/index.d.ts', `export * from '../cjs/index.js';\n`);
 }

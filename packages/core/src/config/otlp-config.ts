@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type { ExportConfig } from '../types.js';
+import type { EnvReader } from './env-reader.js';
+
+/** Where spans go when nothing is configured: the local OTLP/HTTP port (a Collector, or `spanwise dev`). */
+export const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+/** Default cap on the estimated encoded bytes held in the export queue (`SPANWISE_MAX_QUEUE_BYTES`). */
+export const DEFAULT_MAX_QUEUE_BYTES = 8 * 1024 * 1024;
+
+function validUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function resolveEndpoint(env: EnvReader): string {
+  const signal = env.first('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (signal !== undefined) {
+    if (validUrl(signal.value)) return signal.value;
+    env.invalid(signal.name, signal.value, 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
+    return DEFAULT_TRACES_ENDPOINT;
+  }
+  const base = env.first('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (base === undefined) return DEFAULT_TRACES_ENDPOINT;
+  if (!validUrl(base.value)) {
+    env.invalid(base.name, base.value, 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
+    return DEFAULT_TRACES_ENDPOINT;
+  }
+  // The spec appends the signal path to the base endpoint, keeping any path prefix it has.
+  return `${base.value.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** Parses `key=value,key2=value2` (values URL-encoded), as `OTEL_EXPORTER_OTLP_HEADERS` holds. */
+function parseHeaders(env: EnvReader, name: string, into: Record<string, string>): void {
+  const raw = env.raw(name);
+  if (raw === undefined) return;
+  for (const entry of raw.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (key === '' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+      env.invalid(name, entry, 'a key=value pair with a valid header name', 'nothing for that entry');
+      continue;
+    }
+    const value = entry.slice(eq + 1).trim();
+    try {
+      into[key.toLowerCase()] = decodeURIComponent(value);
+    } catch {
+      into[key.toLowerCase()] = value;
+    }
+  }
+}
+
+function readCertificate(env: EnvReader): string | undefined {
+  const found = env.first('OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE');
+  if (found === undefined) return undefined;
+  try {
+    return readFileSync(found.value, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    env.invalid(found.name, found.value, `a readable PEM file (${reason})`, 'the system CAs only');
+    return undefined;
+  }
+}
+
+/** The export pipeline's configuration from the standard OTLP and BSP variables plus `SPANWISE_*`. */
+export function resolveExportConfig(env: EnvReader): ExportConfig {
+  const headers: Record<string, string> = {};
+  parseHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', headers);
+  parseHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', headers);
+
+  const protocolVars = ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'];
+  const protocol = env.oneOf(protocolVars, ['http/protobuf', 'http/json'] as const, 'http/protobuf');
+  const maxQueueSize = env.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1);
+  let maxExportBatchSize = env.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1);
+  if (maxExportBatchSize > maxQueueSize) {
+    env.invalid(
+      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+      String(maxExportBatchSize),
+      `at most OTEL_BSP_MAX_QUEUE_SIZE (${maxQueueSize})`,
+      String(maxQueueSize),
+    );
+    maxExportBatchSize = maxQueueSize;
+  }
+  const certificate = readCertificate(env);
+  return {
+    endpoint: resolveEndpoint(env),
+    protocol,
+    headers,
+    timeoutMs: env.int(['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], 10_000, 1),
+    compression: env.oneOf(
+      ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+      ['gzip', 'none'] as const,
+      'none',
+    ),
+    ...(certificate === undefined ? {} : { certificate }),
+    maxQueueSize,
+    maxQueueBytes: env.int('SPANWISE_MAX_QUEUE_BYTES', DEFAULT_MAX_QUEUE_BYTES, 1024),
+    maxExportBatchSize,
+    scheduledDelayMs: env.int('OTEL_BSP_SCHEDULE_DELAY', 5000, 0),
+    dropPolicy: env.oneOf('SPANWISE_DROP_POLICY', ['newest', 'oldest'] as const, 'newest'),
+  };
+}

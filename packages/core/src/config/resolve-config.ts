@@ -1,0 +1,76 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { LogLevel } from '../logger.js';
+import type { ExportConfig, TracingOptions } from '../types.js';
+import type { EnvReader } from './env-reader.js';
+import { resolveExportConfig } from './otlp-config.js';
+import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
+import { resolveSampler } from './sampler.js';
+
+/** Default for `SPANWISE_SHUTDOWN_TIMEOUT_MS`. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+
+/** Everything `startTracing` needs, with the environment and options already merged and validated. */
+export interface ResolvedConfig {
+  serviceName?: string | undefined;
+  serviceVersion?: string | undefined;
+  resourceAttributes?: Attributes | undefined;
+  exporter: 'otlp' | 'console' | 'none';
+  export: ExportConfig;
+  sampler: Sampler;
+  propagators: PropagatorName[];
+  /** Level for Spanwise's own messages; `otelLogLevel` is set only when `OTEL_LOG_LEVEL` was given. */
+  logLevel: LogLevel;
+  otelLogLevel?: LogLevel | 'verbose' | 'all';
+  enabledInstrumentations?: string[] | undefined;
+  disabledInstrumentations?: string[] | undefined;
+  shutdownTimeoutMs: number;
+  maxSpanNames: number;
+  handleSignals: boolean;
+}
+
+const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+
+function resolveExporter(env: EnvReader, option: TracingOptions['exporter']): ResolvedConfig['exporter'] {
+  if (option !== undefined) return option;
+  const names = env.list('OTEL_TRACES_EXPORTER');
+  if (names === undefined || names.length === 0) return 'otlp';
+  const [first] = names;
+  if (names.length > 1)
+    env.invalid('OTEL_TRACES_EXPORTER', names.join(','), 'a single exporter', String(first));
+  if (first === 'otlp' || first === 'console' || first === 'none') return first;
+  env.invalid('OTEL_TRACES_EXPORTER', String(first), 'one of otlp, console, none', 'otlp');
+  return 'otlp';
+}
+
+/** Merges options over the environment. Bad values warn and fall back; nothing here throws. */
+export function resolveConfig(
+  env: EnvReader,
+  options: TracingOptions,
+  handleSignalsDefault: boolean,
+): ResolvedConfig {
+  const otelLevel =
+    env.raw('OTEL_LOG_LEVEL') === undefined ? undefined : env.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'info');
+  const logLevel: LogLevel =
+    otelLevel === undefined ? 'warn' : otelLevel === 'verbose' || otelLevel === 'all' ? 'debug' : otelLevel;
+  const exportConfig = { ...resolveExportConfig(env), ...options.export };
+  return {
+    serviceName: options.serviceName,
+    serviceVersion: options.serviceVersion,
+    resourceAttributes: options.resourceAttributes,
+    exporter: resolveExporter(env, options.exporter),
+    export: exportConfig,
+    sampler: resolveSampler(env, options.sampler, options.samplerArg),
+    propagators: resolvePropagatorNames(env, options.propagators),
+    logLevel,
+    ...(otelLevel === undefined ? {} : { otelLogLevel: otelLevel }),
+    enabledInstrumentations:
+      options.enabledInstrumentations ?? env.list('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
+    disabledInstrumentations:
+      options.disabledInstrumentations ?? env.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
+    shutdownTimeoutMs:
+      options.shutdownTimeoutMs ?? env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
+    maxSpanNames: options.maxSpanNames ?? env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1),
+    handleSignals: options.handleSignals ?? handleSignalsDefault,
+  };
+}

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Attributes } from '@opentelemetry/api';
+import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import type { EnvReader } from './env-reader.js';
+
+interface AppPackage {
+  name?: string;
+  version?: string;
+}
+
+/** The nearest package.json above the entry script (or the working directory), which names the app. */
+function findAppPackage(): AppPackage {
+  const entry = process.argv[1];
+  let dir = entry ? dirname(resolve(entry)) : process.cwd();
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as AppPackage;
+        return {
+          ...(typeof pkg.name === 'string' ? { name: pkg.name } : {}),
+          ...(typeof pkg.version === 'string' ? { version: pkg.version } : {}),
+        };
+      } catch {
+        return {};
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return {};
+    dir = parent;
+  }
+}
+
+/** Parses `OTEL_RESOURCE_ATTRIBUTES` (`key=value,...`, values percent-encoded), warning on each bad entry. */
+function parseResourceAttributes(env: EnvReader): Attributes {
+  const attributes: Attributes = {};
+  const raw = env.raw('OTEL_RESOURCE_ATTRIBUTES');
+  if (raw === undefined) return attributes;
+  for (const entry of raw.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (key === '') {
+      env.invalid('OTEL_RESOURCE_ATTRIBUTES', entry, 'a key=value pair', 'nothing for that entry');
+      continue;
+    }
+    try {
+      attributes[key] = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      env.invalid('OTEL_RESOURCE_ATTRIBUTES', entry, 'a percent-encoded value', 'nothing for that entry');
+    }
+  }
+  return attributes;
+}
+
+/** What the resource is built from: the options of `startTracing`. */
+export interface ResourceInput {
+  serviceName?: string | undefined;
+  serviceVersion?: string | undefined;
+  resourceAttributes?: Attributes | undefined;
+}
+
+/**
+ * The resource every span carries: SDK identity, host and process basics, `OTEL_RESOURCE_ATTRIBUTES`, then
+ * `service.name` (option, `OTEL_SERVICE_NAME`, the attribute, else the app's package.json name) and
+ * `service.version`. No cloud-metadata detectors run: on a closed network they stall start-up.
+ */
+export function resolveResource(env: EnvReader, input: ResourceInput): Resource {
+  const fromEnv = parseResourceAttributes(env);
+  const app = findAppPackage();
+  const serviceName =
+    input.serviceName ??
+    env.raw('OTEL_SERVICE_NAME') ??
+    fromEnv['service.name'] ??
+    app.name ??
+    'unknown_service:node';
+  const serviceVersion = input.serviceVersion ?? fromEnv['service.version'] ?? app.version;
+  const basics: Attributes = {
+    'host.name': hostname(),
+    'host.arch': process.arch,
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+  };
+  return defaultResource().merge(
+    resourceFromAttributes({
+      ...basics,
+      ...fromEnv,
+      ...input.resourceAttributes,
+      'service.name': serviceName,
+      ...(serviceVersion === undefined ? {} : { 'service.version': serviceVersion }),
+    }),
+  );
+}

@@ -1,0 +1,63 @@
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  type Sampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace';
+import type { EnvReader } from './env-reader.js';
+
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/** A sampler name as `OTEL_TRACES_SAMPLER` takes it. */
+export type SamplerName = (typeof SAMPLERS)[number];
+
+function ratio(env: EnvReader, explicit: number | undefined): number {
+  if (explicit !== undefined) {
+    if (Number.isFinite(explicit) && explicit >= 0 && explicit <= 1) return explicit;
+    env.invalid('samplerArg', String(explicit), 'a number from 0 to 1', '1');
+    return 1;
+  }
+  const raw = env.raw('OTEL_TRACES_SAMPLER_ARG');
+  if (raw === undefined) return 1;
+  const parsed = Number(raw);
+  if (Number.isFinite(parsed) && parsed >= 0 && parsed <= 1) return parsed;
+  env.invalid('OTEL_TRACES_SAMPLER_ARG', raw, 'a number from 0 to 1', '1');
+  return 1;
+}
+
+/**
+ * The sampler named by the option or `OTEL_TRACES_SAMPLER` (default `parentbased_always_on`). An unknown
+ * name warns and falls back to the default, so a typo never turns tracing off.
+ */
+export function resolveSampler(env: EnvReader, name?: string, arg?: number): Sampler {
+  let chosen: SamplerName = 'parentbased_always_on';
+  if (name !== undefined) {
+    const match = SAMPLERS.find((s) => s === name.toLowerCase());
+    if (match === undefined) env.invalid('sampler', name, `one of ${SAMPLERS.join(', ')}`, chosen);
+    else chosen = match;
+  } else {
+    chosen = env.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, chosen);
+  }
+  switch (chosen) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio(env, arg));
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio(env, arg)) });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}

@@ -1,0 +1,96 @@
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+
+/** One instrumentation Spanwise can enable, and what it instruments. */
+export interface CatalogEntry {
+  /** Short name used by `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`. */
+  name: string;
+  /** Modules it patches: the ESM loader must intercept them, and they must not be loaded before it. */
+  modules: readonly string[];
+  /** Node built-ins are always present, so they skip the installed check and the load-order check. */
+  builtin?: boolean;
+  /** Whether it is on when the user names nothing. */
+  defaultOn: boolean;
+  /** Requires the instrumentation package (only now: loading them all costs start-up time) and builds it. */
+  create(): Instrumentation;
+}
+
+// Curated defaults keep the signal and cut the overhead: request-handler spans but no per-middleware spans,
+// no trivial GraphQL resolver spans, and no fs/dns/net spans at all.
+export const CATALOG: readonly CatalogEntry[] = [
+  {
+    name: 'http',
+    modules: ['http', 'https'],
+    builtin: true,
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)(),
+  },
+  {
+    name: 'undici',
+    // It listens on diagnostics channels (global fetch and the undici package), so nothing is intercepted.
+    modules: [],
+    builtin: true,
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)(),
+  },
+  {
+    name: 'express',
+    modules: ['express'],
+    defaultOn: true,
+    create: () =>
+      new (require('@opentelemetry/instrumentation-express').ExpressInstrumentation)({
+        ignoreLayersType: ['middleware', 'router'],
+      }),
+  },
+  {
+    name: 'pg',
+    modules: ['pg'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-pg').PgInstrumentation)(),
+  },
+  {
+    name: 'mysql2',
+    modules: ['mysql2'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-mysql2').MySQL2Instrumentation)(),
+  },
+  {
+    name: 'ioredis',
+    modules: ['ioredis'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-ioredis').IORedisInstrumentation)(),
+  },
+  {
+    name: 'redis',
+    modules: ['redis', '@redis/client'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-redis').RedisInstrumentation)(),
+  },
+  {
+    name: 'mongodb',
+    modules: ['mongodb'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-mongodb').MongoDBInstrumentation)(),
+  },
+  {
+    name: 'amqplib',
+    modules: ['amqplib'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-amqplib').AmqplibInstrumentation)(),
+  },
+  {
+    name: 'graphql',
+    modules: ['graphql'],
+    defaultOn: true,
+    create: () =>
+      new (require('@opentelemetry/instrumentation-graphql').GraphQLInstrumentation)({
+        ignoreTrivialResolveSpans: true,
+        mergeItems: true,
+      }),
+  },
+  {
+    name: 'grpc',
+    modules: ['@grpc/grpc-js'],
+    defaultOn: true,
+    create: () => new (require('@opentelemetry/instrumentation-grpc').GrpcInstrumentation)(),
+  },
+];

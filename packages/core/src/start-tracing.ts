@@ -1,0 +1,102 @@
+import { EnvReader } from './config/env-reader.js';
+import { resolveConfig } from './config/resolve-config.js';
+import { warnPreloaded } from './diagnostics/load-order.js';
+import { selectInstrumentations } from './instrumentations/select-instrumentations.js';
+import { logger } from './logger.js';
+import { installShutdownHandlers } from './shutdown/signal-handlers.js';
+import { TracingRuntime } from './tracing-runtime.js';
+import type { ExportStats, TracingHandle, TracingOptions } from './types.js';
+
+// Process-wide state lives on a registered symbol so every copy of this package in the process (CJS, ESM,
+// two versions in node_modules) shares one tracing pipeline.
+const STATE = Symbol.for('spanwise.core.tracing');
+
+interface TracingState {
+  handle: TracingHandle;
+  optionsKey: string;
+  /** Modules the enabled instrumentations patch, for the ESM loader hooks. */
+  modules: string[];
+}
+
+type GlobalWithState = typeof globalThis & { [STATE]?: TracingState };
+
+const EMPTY_STATS: ExportStats = Object.freeze({
+  exportedSpans: 0,
+  queuedSpans: 0,
+  queuedBytes: 0,
+  failedExports: 0,
+  retries: 0,
+  droppedSpans: Object.freeze({ queueFull: 0, exportFailed: 0, shutdown: 0 }),
+  circuit: 'closed' as const,
+});
+
+/** The handle of a disabled SDK (`OTEL_SDK_DISABLED=true`): every call is a no-op. */
+const DISABLED_HANDLE: TracingHandle = Object.freeze({
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+  stats: () => ({ ...EMPTY_STATS, droppedSpans: { ...EMPTY_STATS.droppedSpans } }),
+});
+
+function optionsKey(options: TracingOptions): string {
+  try {
+    return JSON.stringify(options);
+  } catch {
+    return String(Math.random());
+  }
+}
+
+/** Starts tracing with internal settings the register hook uses; returns the shared state. */
+export function startTracingInternal(options: TracingOptions, underRegisterHook: boolean): TracingState {
+  const global = globalThis as GlobalWithState;
+  const key = optionsKey(options);
+  const existing = global[STATE];
+  if (existing !== undefined) {
+    if (existing.optionsKey !== key && key !== '{}') {
+      logger.warn(
+        'startTracing() was called again with different options; keeping the tracing that is already running.',
+      );
+    }
+    return existing;
+  }
+  const env = new EnvReader(process.env);
+  if (env.bool('OTEL_SDK_DISABLED', false)) {
+    global[STATE] = { handle: DISABLED_HANDLE, optionsKey: key, modules: [] };
+    return global[STATE];
+  }
+  const config = resolveConfig(env, options, underRegisterHook);
+  logger.setLevel(config.logLevel);
+  const runtime = new TracingRuntime(env, config);
+  const selected = selectInstrumentations({
+    enabled: config.enabledInstrumentations,
+    disabled: config.disabledInstrumentations,
+  });
+  warnPreloaded(selected.entries.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
+  runtime.instrument(selected.instrumentations);
+  if (config.handleSignals) installShutdownHandlers(runtime);
+  const state: TracingState = {
+    handle: runtime,
+    optionsKey: key,
+    modules: selected.entries.flatMap((entry) => entry.modules),
+  };
+  global[STATE] = state;
+  return state;
+}
+
+/**
+ * Starts tracing: the tracer provider, the export pipeline, propagators, the context manager and the
+ * instrumentations of the libraries the app has installed. Configuration comes from the standard `OTEL_*`
+ * variables; `options` override them.
+ *
+ * Idempotent: a second call returns the same handle (and warns when its options differ). Under
+ * `OTEL_SDK_DISABLED=true` it returns a handle whose calls do nothing. Prefer the register hook
+ * (`node --require @spanwise/core/register`), which starts tracing before the app's modules load; called from
+ * app code, libraries imported earlier are not instrumented.
+ */
+export function startTracing(options: TracingOptions = {}): TracingHandle {
+  return startTracingInternal(options, false).handle;
+}
+
+/** The running tracing handle, or `undefined` when tracing was not started. */
+export function getTracing(): TracingHandle | undefined {
+  return (globalThis as GlobalWithState)[STATE]?.handle;
+}

@@ -1,0 +1,173 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvReader } from '../src/config/env-reader.js';
+import { DEFAULT_MAX_QUEUE_BYTES, DEFAULT_TRACES_ENDPOINT } from '../src/config/otlp-config.js';
+import { resolveConfig } from '../src/config/resolve-config.js';
+import { captureStderr } from './capture-stderr.js';
+
+const resolve = (env: Record<string, string>, options = {}) =>
+  resolveConfig(new EnvReader(env), options, false);
+
+describe('resolveConfig', () => {
+  const stderr = captureStderr();
+
+  it('uses the documented defaults when nothing is set', () => {
+    const config = resolve({});
+    expect(config.export).toEqual({
+      endpoint: DEFAULT_TRACES_ENDPOINT,
+      protocol: 'http/protobuf',
+      headers: {},
+      timeoutMs: 10_000,
+      compression: 'none',
+      maxQueueSize: 2048,
+      maxQueueBytes: DEFAULT_MAX_QUEUE_BYTES,
+      maxExportBatchSize: 512,
+      scheduledDelayMs: 5000,
+      dropPolicy: 'newest',
+    });
+    expect(config.exporter).toBe('otlp');
+    expect(config.propagators).toEqual(['tracecontext', 'baggage']);
+    expect(config.shutdownTimeoutMs).toBe(5000);
+    expect(config.sampler.toString()).toContain('ParentBased');
+    expect(stderr).toEqual([]);
+  });
+
+  it('reads every standard variable', () => {
+    const ca = join(tmpdir(), `spanwise-ca-${process.pid}.pem`);
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n');
+    const config = resolve({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/prefix/',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s%3Dcret, X-Tenant = acme',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=override',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+      OTEL_EXPORTER_OTLP_CERTIFICATE: ca,
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_PROPAGATORS: 'tracecontext,b3multi,jaeger',
+      OTEL_LOG_LEVEL: 'debug',
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, express',
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express',
+      SPANWISE_MAX_QUEUE_BYTES: '65536',
+      SPANWISE_SHUTDOWN_TIMEOUT_MS: '1500',
+      SPANWISE_DROP_POLICY: 'oldest',
+      SPANWISE_MAX_SPAN_NAMES: '50',
+    });
+    expect(config.export).toMatchObject({
+      endpoint: 'https://collector.example:4318/prefix/v1/traces',
+      headers: { 'api-key': 's=cret', 'x-tenant': 'override' },
+      protocol: 'http/json',
+      timeoutMs: 2500,
+      compression: 'gzip',
+      maxQueueSize: 100,
+      maxExportBatchSize: 10,
+      scheduledDelayMs: 200,
+      maxQueueBytes: 65536,
+      dropPolicy: 'oldest',
+    });
+    expect(config.export.certificate).toContain('BEGIN CERTIFICATE');
+    expect(config.exporter).toBe('console');
+    expect(config.sampler.toString()).toMatch(/ParentBased.*TraceIdRatioBased\{0.25\}/);
+    expect(config.propagators).toEqual(['tracecontext', 'b3multi', 'jaeger']);
+    expect(config.logLevel).toBe('debug');
+    expect(config.enabledInstrumentations).toEqual(['http', 'express']);
+    expect(config.disabledInstrumentations).toEqual(['express']);
+    expect(config.shutdownTimeoutMs).toBe(1500);
+    expect(config.maxSpanNames).toBe(50);
+    expect(stderr).toEqual([]);
+  });
+
+  it('prefers the traces-specific endpoint, used as given', () => {
+    const config = resolve({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom',
+    });
+    expect(config.export.endpoint).toBe('http://b:9999/custom');
+  });
+
+  it.each([
+    [
+      'OTEL_BSP_MAX_QUEUE_SIZE',
+      'lots',
+      'OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a whole number; using 2048 instead.',
+    ],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '-5', 'OTEL_EXPORTER_OTLP_TIMEOUT="-5" is not a whole number from 1 to'],
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'not a url',
+      `OTEL_EXPORTER_OTLP_ENDPOINT="not a url" is not an http(s) URL; using ${DEFAULT_TRACES_ENDPOINT} instead.`,
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      'grpc',
+      'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not one of http/protobuf, http/json; using http/protobuf instead.',
+    ],
+    ['OTEL_TRACES_SAMPLER', 'jaeger_remote', 'OTEL_TRACES_SAMPLER="jaeger_remote" is not one of always_on'],
+    [
+      'OTEL_TRACES_EXPORTER',
+      'zipkin',
+      'OTEL_TRACES_EXPORTER="zipkin" is not one of otlp, console, none; using otlp instead.',
+    ],
+    [
+      'OTEL_PROPAGATORS',
+      'tracecontext,xray',
+      'OTEL_PROPAGATORS="xray" is not one of tracecontext, baggage, b3, b3multi, jaeger, none',
+    ],
+    ['OTEL_SDK_DISABLED', 'yes', 'OTEL_SDK_DISABLED="yes" is not true or false; using false instead.'],
+    [
+      'OTEL_EXPORTER_OTLP_CERTIFICATE',
+      '/nonexistent/ca.pem',
+      'OTEL_EXPORTER_OTLP_CERTIFICATE="/nonexistent/ca.pem" is not a readable PEM file',
+    ],
+    ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue', 'OTEL_EXPORTER_OTLP_HEADERS="novalue" is not a key=value pair'],
+    [
+      'OTEL_LOG_LEVEL',
+      'loud',
+      'OTEL_LOG_LEVEL="loud" is not one of none, error, warn, info, debug, verbose, all; using info instead.',
+    ],
+  ])('a bad %s gives one warning naming the variable and the fallback', (name, value, message) => {
+    const env = new EnvReader({ [name]: value });
+    resolveConfig(env, {}, false);
+    env.bool('OTEL_SDK_DISABLED', false);
+    const warnings = stderr.filter((line) => line.includes(name));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`[spanwise] WARN ${message}`);
+  });
+
+  it('clamps a batch size larger than the queue and says so', () => {
+    const config = resolve({ OTEL_BSP_MAX_QUEUE_SIZE: '64', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' });
+    expect(config.export.maxExportBatchSize).toBe(64);
+    expect(stderr.join('\n')).toContain(
+      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE="512" is not at most OTEL_BSP_MAX_QUEUE_SIZE (64); using 64',
+    );
+  });
+
+  it('lets programmatic options override the environment', () => {
+    const config = resolve(
+      { OTEL_TRACES_EXPORTER: 'console', OTEL_PROPAGATORS: 'b3', SPANWISE_SHUTDOWN_TIMEOUT_MS: '100' },
+      {
+        exporter: 'none',
+        propagators: ['jaeger'],
+        shutdownTimeoutMs: 42,
+        export: { timeoutMs: 7 },
+        sampler: 'always_off',
+      },
+    );
+    expect(config.exporter).toBe('none');
+    expect(config.propagators).toEqual(['jaeger']);
+    expect(config.shutdownTimeoutMs).toBe(42);
+    expect(config.export.timeoutMs).toBe(7);
+    expect(config.sampler.toString()).toBe('AlwaysOffSampler');
+  });
+
+  it('treats "none" as no propagator at all', () => {
+    expect(resolve({ OTEL_PROPAGATORS: 'none' }).propagators).toEqual([]);
+  });
+});

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine: provisions Node/pnpm, installs from the lockfile, runs a script.
+#   bash scripts/run.sh demo    # build, start the demo, print traces
+#   bash scripts/run.sh test    # build and run every test
+#   bash scripts/run.sh <any package.json script> [args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/provision.sh
+pnpm install --frozen-lockfile --prefer-offline --reporter=append-only >/dev/null
+exec pnpm run "$@"

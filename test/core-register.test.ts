@@ -1,0 +1,291 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { type Receiver, startReceiver } from '@spanwise/cli';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runNode, startNode } from './support/run-node.js';
+
+const fixtures = join(__dirname, 'fixtures', 'core');
+const app = join(fixtures, 'http-app.cjs');
+const esmApp = join(fixtures, 'http-app.mjs');
+const script = join(fixtures, 'script.cjs');
+const SPAN_KIND_SERVER = 2;
+const SPAN_KIND_CLIENT = 3;
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(() => receiver.close());
+afterEach(() => {
+  receiver.setFault({ type: 'ok' });
+  receiver.clear();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+  OTEL_BSP_SCHEDULE_DELAY: '50',
+  ...extra,
+});
+
+async function getOuter(port: string, headers: Record<string, string> = {}): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/outer`, { headers });
+  expect(await res.text()).toBe('outer');
+}
+
+describe('node --require @spanwise/core/register', () => {
+  it('traces HTTP server and client spans of a CommonJS app into one trace, with the resource', async () => {
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', app],
+      env({ OTEL_SERVICE_NAME: 'orders' }),
+    );
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await getOuter(port!);
+    const spans = await receiver.waitForSpans(3);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    const servers = spans.filter((s) => s.kind === SPAN_KIND_SERVER);
+    const client = spans.find((s) => s.kind === SPAN_KIND_CLIENT);
+    expect(servers).toHaveLength(2);
+    expect(client).toBeDefined();
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+    const outer = servers.find((s) => s.parentSpanId === '');
+    const inner = servers.find((s) => s.parentSpanId !== '');
+    expect(client!.parentSpanId).toBe(outer!.spanId);
+    expect(inner!.parentSpanId).toBe(client!.spanId);
+    expect(spans[0]!.resource).toMatchObject({
+      'service.name': 'orders',
+      'service.version': '1.2.3',
+      'telemetry.sdk.language': 'nodejs',
+      'process.pid': proc.child.pid,
+    });
+    expect(proc.stderr()).toBe('');
+  });
+
+  it('names the service after the app package.json when OTEL_SERVICE_NAME is unset', async () => {
+    const result = await runNode(['--require', '@spanwise/core/register', script], env());
+    expect(result.code).toBe(0);
+    const spans = await receiver.waitForSpans(3);
+    expect(spans[0]!.resource['service.name']).toBe('core-fixtures');
+  });
+
+  it('flushes the spans of a script on beforeExit', async () => {
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', script],
+      env({ OTEL_BSP_SCHEDULE_DELAY: '60000' }),
+    );
+    expect(result.code).toBe(0);
+    expect(receiver.spans.map((s) => s.name)).toEqual(['work', 'work', 'work']);
+  });
+
+  it('prints a hint to use --import when the entry point is an ES module', async () => {
+    const proc = startNode(['--require', '@spanwise/core/register', esmApp], env());
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await getOuter(port!);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    // Without the ESM loader hooks, named imports from node:http are not instrumented: this is why the hint exists.
+    expect(receiver.spans).toHaveLength(0);
+    expect(proc.stderr()).toContain(
+      'http-app.mjs is an ES module, which --require cannot instrument; start node with --import @spanwise/core/register instead.',
+    );
+  });
+});
+
+describe('node --import @spanwise/core/register', () => {
+  it('instruments ES module imports: server and client spans of an .mjs app', async () => {
+    const proc = startNode(['--import', '@spanwise/core/register', esmApp], env());
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await getOuter(port!);
+    const spans = await receiver.waitForSpans(3);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    expect(spans.filter((s) => s.kind === SPAN_KIND_SERVER)).toHaveLength(2);
+    expect(spans.filter((s) => s.kind === SPAN_KIND_CLIENT)).toHaveLength(1);
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+    expect(proc.stderr()).toBe('');
+  });
+});
+
+describe('propagation from the systems around a Node service', () => {
+  const vectors: [string, Record<string, string>, string, string][] = [
+    [
+      'NGINX opentracing with the Jaeger module (uber-trace-id)',
+      { 'uber-trace-id': '4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1' },
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      '00f067aa0ba902b7',
+    ],
+    [
+      'a Go jaeger-client with a 64-bit trace id',
+      { 'uber-trace-id': '5c9e0d7a1b2c3d4e:7a1b2c3d4e5f6a7b:0:1' },
+      '00000000000000005c9e0d7a1b2c3d4e',
+      '7a1b2c3d4e5f6a7b',
+    ],
+    [
+      "Kong's OpenTelemetry plugin in w3c mode",
+      { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b9c7c989f97918e1-01', tracestate: 'kong=1' },
+      '0af7651916cd43dd8448eb211c80319c',
+      'b9c7c989f97918e1',
+    ],
+    [
+      "Kong's OpenTelemetry plugin in b3-single mode",
+      { b3: '80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90' },
+      '80f198ee56343ba864fe8b2a57d3eff7',
+      'e457b5a2e4d86bd1',
+    ],
+    [
+      "Kong's OpenTelemetry plugin in b3 (multi-header) mode",
+      {
+        'X-B3-TraceId': '463ac35c9f6413ad48485a3953bb6124',
+        'X-B3-SpanId': 'a2fb4a1d1a96d312',
+        'X-B3-ParentSpanId': '0020000000000001',
+        'X-B3-Sampled': '1',
+      },
+      '463ac35c9f6413ad48485a3953bb6124',
+      'a2fb4a1d1a96d312',
+    ],
+    [
+      'a Python Flask service (opentelemetry-python, W3C)',
+      { traceparent: '00-d4cda95b652f4a1592b449d5929fda1b-6e0c63257de34c92-01' },
+      'd4cda95b652f4a1592b449d5929fda1b',
+      '6e0c63257de34c92',
+    ],
+  ];
+
+  let proc: ReturnType<typeof startNode>;
+  let port: string;
+  beforeAll(async () => {
+    proc = startNode(
+      ['--require', '@spanwise/core/register', app],
+      env({ OTEL_PROPAGATORS: 'tracecontext,baggage,b3,b3multi,jaeger' }),
+    );
+    [, port = ''] = await proc.waitForLine(/listening (\d+)/);
+  });
+  afterAll(async () => {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+  });
+
+  it.each(vectors)('continues the trace of %s', async (_name, headers, traceId, parentSpanId) => {
+    await getOuter(port, headers);
+    const spans = await receiver.waitForSpans(3);
+    const root = spans.find((s) => s.kind === SPAN_KIND_SERVER && s.parentSpanId === parentSpanId);
+    expect(root, JSON.stringify(spans.map((s) => [s.name, s.traceId, s.parentSpanId]))).toBeDefined();
+    expect(root!.traceId).toBe(traceId);
+    expect(spans.every((s) => s.traceId === traceId)).toBe(true);
+  });
+});
+
+describe('start-up, exit and failure modes', () => {
+  it('exits an empty script without touching the network when nothing was traced', async () => {
+    const connections: Socket[] = [];
+    const blackhole: Server = createServer((socket) => connections.push(socket));
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackhole.address() as { port: number };
+    const result = await runNode(['--require', '@spanwise/core/register', '-e', '0'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    });
+    blackhole.close();
+    for (const socket of connections) socket.destroy();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(connections).toHaveLength(0);
+  });
+
+  it('warns once about a bad value, names the fallback, and still traces', async () => {
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', script],
+      env({ OTEL_BSP_MAX_QUEUE_SIZE: 'lots' }),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      '[spanwise] WARN OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a whole number; using 2048 instead.',
+    ]);
+    expect(receiver.spans).toHaveLength(3);
+  });
+
+  it('does nothing under OTEL_SDK_DISABLED=true', async () => {
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', script],
+      env({ OTEL_SDK_DISABLED: 'true' }),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"exportedSpans":0');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('warns, one line per module, about instrumented modules loaded before the hook', async () => {
+    const result = await runNode(
+      ['--require', 'express', '--require', '@spanwise/core/register', '-e', '0'],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      '[spanwise] WARN express was loaded before @spanwise/core/register, so it is not traced; start node with ' +
+        '--require @spanwise/core/register (or --import @spanwise/core/register for ESM) instead of starting ' +
+        'tracing from your own code.',
+    ]);
+  });
+
+  it('keeps the first handle when startTracing() is called again, and warns about the different options', async () => {
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', script],
+      env({ CALL_START_TWICE: '1' }),
+    );
+    expect(result.stdout).toContain('same handle: true');
+    expect(result.stderr).toContain('startTracing() was called again with different options');
+  });
+
+  it('warns once when a tracer produces more distinct span names than the limit', async () => {
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', script],
+      env({ SPAN_NAMES: '30', SPANWISE_MAX_SPAN_NAMES: '10' }),
+    );
+    const warnings = result.stderr.split('\n').filter((line) => line.includes('distinct span names'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'tracer "script" has produced more than 10 distinct span names (e.g. "order-6"',
+    );
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM with no app handler: flushes every span, then ends by SIGTERM', async () => {
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', app],
+      env({ OTEL_BSP_SCHEDULE_DELAY: '60000' }),
+    );
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await getOuter(port!);
+    await getOuter(port!);
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(receiver.spans).toHaveLength(6);
+  });
+
+  it("on SIGTERM with the app's own handler: lets the app finish, records its shutdown span, then ends by SIGTERM", async () => {
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', app],
+      env({ OTEL_BSP_SCHEDULE_DELAY: '60000', APP_SIGTERM_HANDLER: '1' }),
+    );
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await getOuter(port!);
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(receiver.spans.map((s) => s.name)).toContain('app.graceful-shutdown');
+    expect(receiver.spans).toHaveLength(4);
+  });
+
+  it('on SIGINT with a collector that never answers: ends by SIGINT once the shutdown deadline passes', async () => {
+    receiver.setFault({ type: 'hang' });
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', app],
+      env({ OTEL_BSP_SCHEDULE_DELAY: '60000', SPANWISE_SHUTDOWN_TIMEOUT_MS: '300' }),
+    );
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await getOuter(port!);
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toEqual({ code: null, signal: 'SIGINT' });
+  });
+});
