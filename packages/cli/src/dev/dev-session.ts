@@ -1,0 +1,71 @@
+import picocolors from 'picocolors';
+import type { DevOptions } from '../cli/dev-options.js';
+import type { Receiver } from '../receiver/receiver.js';
+import { createReceiver } from '../receiver/server.js';
+import { OtlpJsonLinesFile } from './otlp-json-lines.js';
+import { renderTrace } from './render.js';
+import { type AssemblerStats, TraceAssembler } from './trace-assembler.js';
+import { traceFilter } from './trace-filter.js';
+
+/** Where `spanwise dev` writes: waterfalls to `out`, problems to `err`. */
+export interface DevIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+/** A running `spanwise dev`. */
+export interface DevSession {
+  readonly url: string;
+  /** Stops receiving, prints the traces still open, closes --out; resolves with the totals. Idempotent. */
+  shutdown(): Promise<AssemblerStats>;
+}
+
+/** Starts the receiver and the printer; the first line written is `spanwise dev listening on URL`. */
+export async function startDev(options: DevOptions, io: DevIo): Promise<DevSession> {
+  const colors = picocolors.createColors(options.color ?? picocolors.isColorSupported);
+  const shouldPrint = traceFilter(options);
+  const file =
+    options.out === undefined
+      ? undefined
+      : new OtlpJsonLinesFile(options.out, (error) =>
+          io.err.write(`spanwise dev: stopped writing ${options.out}: ${error.message}\n`),
+        );
+  const assembler = new TraceAssembler(options, (spans, reason) => {
+    if (!shouldPrint(spans)) return;
+    const lines = renderTrace(spans, { colors, attributes: options.attributes });
+    if (reason === 'evicted') {
+      lines.push(colors.dim('(printed before going quiet: --max-traces or --max-spans reached)'));
+    }
+    io.out.write(`${lines.join('\n')}\n\n`);
+  });
+  let receiver: Receiver;
+  try {
+    receiver = await createReceiver(
+      { host: options.host, port: options.port },
+      {
+        retain: false,
+        onExport: ({ message, spans }) => {
+          file?.write(message);
+          assembler.add(spans);
+        },
+      },
+    );
+  } catch (error) {
+    await file?.close();
+    throw error;
+  }
+  io.out.write(`spanwise dev listening on ${receiver.url}\n`);
+  let stopping: Promise<AssemblerStats> | undefined;
+  return {
+    url: receiver.url,
+    shutdown() {
+      stopping ??= (async () => {
+        await receiver.close();
+        assembler.flush();
+        await file?.close();
+        return assembler.stats();
+      })();
+      return stopping;
+    },
+  };
+}
