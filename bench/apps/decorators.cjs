@@ -1,0 +1,161 @@
+'use strict';
+// Scenario 2 child: the cost of one decorated call, in one set-up per process so no set-up's code warms
+// or pollutes the JIT for another. BENCH_DECORATOR: none | hand | nestjs-otel | spanwise.
+//
+// Every set-up records into the same SDK tracer provider (AsyncLocalStorage context, a span processor
+// that drops ended spans), so the figures compare the wrappers, not exporters.
+require('reflect-metadata');
+const { context, trace, SpanStatusCode } = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const { TracerProvider } = require('@opentelemetry/sdk-trace');
+const { Observable, lastValueFrom, of } = require('rxjs');
+const { Bench } = require('tinybench');
+
+const setup = process.env.BENCH_DECORATOR || 'none';
+const timeMs = Number(process.env.BENCH_MICRO_TIME_MS || 500);
+
+let ended = 0;
+const discard = {
+  onStart() {},
+  onEnd() {
+    ended++;
+  },
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [discard] }));
+
+const tracer = trace.getTracer('bench-hand');
+
+function fail(span, err) {
+  span.recordException(err);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err?.message });
+  span.end();
+}
+
+/** What a careful engineer writes by hand: startActiveSpan, end on return, on settle or on complete. */
+function handWritten(name, fn) {
+  return function traced(...args) {
+    return tracer.startActiveSpan(name, (span) => {
+      let result;
+      try {
+        result = fn.apply(this, args);
+      } catch (err) {
+        fail(span, err);
+        throw err;
+      }
+      if (result instanceof Observable) {
+        const ctx = context.active();
+        return new Observable((sub) =>
+          context.with(ctx, () =>
+            result.subscribe({
+              next: (v) => sub.next(v),
+              error: (err) => {
+                fail(span, err);
+                sub.error(err);
+              },
+              complete: () => {
+                span.end();
+                sub.complete();
+              },
+            }),
+          ),
+        );
+      }
+      if (result !== null && typeof result?.then === 'function') {
+        return result.then(
+          (v) => {
+            span.end();
+            return v;
+          },
+          (err) => {
+            fail(span, err);
+            throw err;
+          },
+        );
+      }
+      span.end();
+      return result;
+    });
+  };
+}
+
+class Work {
+  sync(n) {
+    return n + 1;
+  }
+  async async(n) {
+    return n + 1;
+  }
+  observable(n) {
+    return of(n + 1);
+  }
+}
+
+const METHODS = [
+  ['sync', Number],
+  ['async', Promise],
+  ['observable', Observable],
+];
+
+function decoratorsFor() {
+  if (setup === 'nestjs-otel') return [require('nestjs-otel').Span()];
+  if (setup === 'spanwise') return [require('@spanwise/nestjs').Traced()];
+  return [];
+}
+
+for (const [method, returnType] of METHODS) {
+  const desc = Object.getOwnPropertyDescriptor(Work.prototype, method);
+  if (setup === 'hand') {
+    Object.defineProperty(Work.prototype, method, {
+      ...desc,
+      value: handWritten(`Work.${method}`, desc.value),
+    });
+    continue;
+  }
+  const decorated = Reflect.decorate(
+    [
+      ...decoratorsFor(),
+      Reflect.metadata('design:type', Function),
+      Reflect.metadata('design:paramtypes', [Number]),
+      Reflect.metadata('design:returntype', returnType),
+    ],
+    Work.prototype,
+    method,
+    desc,
+  );
+  Object.defineProperty(Work.prototype, method, decorated);
+}
+
+async function main() {
+  const work = new Work();
+  let i = 0;
+  const bench = new Bench({ time: timeMs, warmupTime: Math.max(100, timeMs / 2) });
+  bench.add('sync', () => {
+    if (work.sync(i++) !== i) throw new Error('sync returned the wrong value');
+  });
+  bench.add('async', async () => {
+    if ((await work.async(i++)) !== i) throw new Error('async returned the wrong value');
+  });
+  bench.add('observable', async () => {
+    if ((await lastValueFrom(work.observable(i++))) !== i)
+      throw new Error('observable returned the wrong value');
+  });
+  await bench.run();
+  const out = { setup, spansEnded: ended, tasks: {} };
+  for (const task of bench.tasks) {
+    if (task.result.state !== 'completed')
+      throw new Error(`${task.name}: ${task.result.state} ${task.result.error ?? ''}`);
+    out.tasks[task.name] = {
+      nsPerOp: task.result.latency.mean * 1e6,
+      samples: task.result.latency.samplesCount ?? task.runs,
+    };
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+'use strict';
+// The load generator, in its own process: autocannon against the app, result as one JSON line.
+// argv[2] is a JSON object: { url, connections, durationS }.
+const autocannon = require('autocannon');
+
+const { url, connections, durationS } = JSON.parse(process.argv[2]);
+autocannon({ url, connections, duration: durationS, pipelining: 1 }, (err, r) => {
+  if (err) {
+    console.error(err);
+    process.exit(1);
+  }
+  const out = {
+    rps: r.requests.average,
+    total: r.requests.total,
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+});

@@ -1,0 +1,145 @@
+'use strict';
+// Scenario 1 and 4 app: GET /hello -> HelloController.hello -> HelloService.greet (async, decorated).
+// Plain CommonJS, decorators applied with Reflect.decorate exactly as tsc emits them (design:paramtypes
+// included), so the same file runs untraced, with nestjs-otel's @Span, or with Spanwise's @Traced.
+//
+// BENCH_VARIANT: untraced | stock | otel-http | spanwise. The stock and otel-http variants are preloaded
+// with ./otel-sdk.cjs, the spanwise one with @spanwise/core/register.
+//
+// The harness talks to it over IPC: `drain` flushes the tracer and reports counters; `sample` reports RSS
+// and event-loop delay since the last `reset`.
+require('reflect-metadata');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { Controller, Get, Injectable, Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+
+const variant = process.env.BENCH_VARIANT || 'untraced';
+const tracingHook = globalThis[Symbol.for('spanwise.bench.tracing')];
+
+function methodDecorator() {
+  if (variant === 'stock' || variant === 'otel-http') return [require('nestjs-otel').Span()];
+  if (variant === 'spanwise') return [require('@spanwise/nestjs').Traced()];
+  return [];
+}
+
+function moduleImports() {
+  if (variant === 'spanwise') return [require('@spanwise/nestjs').TracingModule.forRoot()];
+  return [];
+}
+
+let handled = 0;
+
+class HelloService {
+  async greet(name) {
+    return { message: `hello ${name}` };
+  }
+}
+Object.defineProperty(
+  HelloService.prototype,
+  'greet',
+  Reflect.decorate(
+    [
+      ...methodDecorator(),
+      Reflect.metadata('design:type', Function),
+      Reflect.metadata('design:paramtypes', [String]),
+      Reflect.metadata('design:returntype', Promise),
+    ],
+    HelloService.prototype,
+    'greet',
+    Object.getOwnPropertyDescriptor(HelloService.prototype, 'greet'),
+  ),
+);
+const Service = Reflect.decorate([Injectable()], HelloService);
+
+class HelloController {
+  constructor(service) {
+    this.service = service;
+  }
+  hello() {
+    handled++;
+    return this.service.greet('world');
+  }
+}
+Object.defineProperty(
+  HelloController.prototype,
+  'hello',
+  Reflect.decorate(
+    [Get('hello'), Reflect.metadata('design:type', Function), Reflect.metadata('design:paramtypes', [])],
+    HelloController.prototype,
+    'hello',
+    Object.getOwnPropertyDescriptor(HelloController.prototype, 'hello'),
+  ),
+);
+const ControllerClass = Reflect.decorate(
+  [Controller(), Reflect.metadata('design:paramtypes', [Service])],
+  HelloController,
+);
+
+const AppModule = Reflect.decorate(
+  [Module({ imports: moduleImports(), controllers: [ControllerClass], providers: [Service] })],
+  class AppModule {},
+);
+
+function spanwiseHook() {
+  const core = require('@spanwise/core');
+  return {
+    flush: () => core.getTracing()?.forceFlush(),
+    counts: () => {
+      const s = core.getTracing()?.stats();
+      if (!s) return { ended: null, dropped: null, stats: null };
+      const d = s.droppedSpans;
+      const dropped = d.queueFull + d.exportFailed + d.shutdown;
+      return { ended: s.exportedSpans + dropped + s.queuedSpans, dropped, stats: s };
+    },
+  };
+}
+
+/**
+ * Flushes until a flush ends no new span: requests cut off when the load generator stopped still end their
+ * spans a moment later, and those must be counted and exported before the receiver is asked.
+ */
+async function drain(hook) {
+  for (;;) {
+    await hook.flush();
+    const before = hook.counts();
+    await hook.flush();
+    const after = hook.counts();
+    if (after.ended === before.ended) return after;
+  }
+}
+
+async function main() {
+  const hook = variant === 'spanwise' ? spanwiseHook() : tracingHook;
+  const app = await NestFactory.create(AppModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  process.on('message', async (msg) => {
+    const reply = (body) => process.send({ id: msg.id, ...body });
+    try {
+      if (msg.cmd === 'reset') {
+        eld.reset();
+        reply({ rssBytes: process.memoryUsage.rss() });
+      } else if (msg.cmd === 'sample') {
+        reply({
+          rssBytes: process.memoryUsage.rss(),
+          eldP99Ms: eld.percentile(99) / 1e6,
+          eldMaxMs: eld.max / 1e6,
+          handled,
+        });
+      } else if (msg.cmd === 'drain') {
+        reply({ handled, ...(hook ? await drain(hook) : { ended: 0, dropped: 0 }) });
+      } else if (msg.cmd === 'counts') {
+        reply({ handled, ...(hook ? hook.counts() : { ended: 0, dropped: 0 }) });
+      }
+    } catch (err) {
+      reply({ error: String(err?.stack ?? err) });
+    }
+  });
+  process.send({ ready: app.getHttpServer().address().port });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

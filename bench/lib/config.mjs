@@ -1,0 +1,34 @@
+// Knobs shared by every scenario, all from the environment so a longer final run needs no code change:
+//   BENCH_ROUNDS=5 BENCH_DURATION_S=15 pnpm bench http
+import { availableParallelism } from 'node:os';
+
+function int(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${raw} must be a positive number`);
+  return n;
+}
+
+/** Run-time settings, read once. */
+export const config = {
+  /** Interleaved rounds per scenario (each round runs every variant once). */
+  rounds: int('BENCH_ROUNDS', 3),
+  /** Seconds of measured load per variant per round (HTTP scenarios). */
+  durationS: int('BENCH_DURATION_S', 5),
+  /** Seconds of unmeasured load before each measurement (JIT warm-up). */
+  warmupS: int('BENCH_WARMUP_S', 2),
+  /** Concurrent autocannon connections. */
+  connections: int('BENCH_CONNECTIONS', 50),
+  /** Start-up scenario: runs per variant per round. */
+  startupRuns: int('BENCH_STARTUP_RUNS', 3),
+  /** Decorator scenario: milliseconds tinybench spends on each task. */
+  microTimeMs: int('BENCH_MICRO_TIME_MS', 500),
+  /** AMQP scenario: messages per publish/consume run and round trips per RPC run. */
+  amqpMessages: int('BENCH_AMQP_MESSAGES', 5000),
+  amqpRpcs: int('BENCH_AMQP_RPCS', 1000),
+  amqpUrl: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
+  /** `BENCH_PIN=0` turns core pinning off. */
+  pin: process.env.BENCH_PIN !== '0',
+  cores: availableParallelism(),
+};

@@ -1,0 +1,3 @@
+export function writeDocs() {
+  return 'pending';
+}

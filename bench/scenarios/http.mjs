@@ -1,0 +1,112 @@
+// Scenario 1: the NestJS endpoint under autocannon load in each set-up, interleaved round by round.
+// Per run: req/s, p50/p99 latency, then a drain (forceFlush) and the receiver's span count, giving spans
+// received per request and spans lost between the app and the receiver.
+
+import { config } from '../lib/config.mjs';
+import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
+import { placement } from '../lib/procs.mjs';
+import { startSink } from '../lib/receiver.mjs';
+import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
+
+/** Runs scenario 1 and returns its result body. */
+export async function runHttp(log) {
+  const sink = await startSink();
+  const variants = {};
+  const active = [];
+  for (const [name, v] of Object.entries(HTTP_VARIANTS)) {
+    variants[name] = { label: v.label, commands: httpCommands(name, '<receiver>'), runs: [] };
+    const avail = httpVariantAvailable(name);
+    if (avail.ok) active.push(name);
+    else {
+      variants[name].skipped = `not available yet: ${avail.reason}`;
+      log(`  ${name}: ${variants[name].skipped}`);
+    }
+  }
+  try {
+    for (let r = 0; r < config.rounds; r++) {
+      for (const name of roundOrder(active, r)) {
+        await sink.reset();
+        const run = await runHttpOnce(name, { endpoint: sink.endpoint });
+        const recv = await sink.counts();
+        run.round = r;
+        run.spansReceived = recv.spans;
+        run.spanNames = recv.names;
+        run.exportRequests = recv.requests;
+        run.exportBytes = recv.bytes;
+        run.spansPerRequest = run.app.handled > 0 ? recv.spans / run.app.handled : null;
+        run.spansLost = typeof run.app.ended === 'number' ? run.app.ended - recv.spans : null;
+        variants[name].runs.push(run);
+        log(
+          `  round ${r + 1} ${name}: ${Math.round(run.rps)} req/s, p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms, ` +
+            `${run.spansPerRequest?.toFixed(2) ?? '-'} spans/req, lost ${run.spansLost ?? '-'}`,
+        );
+      }
+    }
+  } finally {
+    await sink.stop();
+  }
+  summarize(variants);
+  return {
+    title: 'NestJS HTTP endpoint under load',
+    cores: {
+      app: placement.app ?? 'any',
+      loadGenerator: placement.load ?? 'any',
+      receiver: placement.receiver ?? 'any',
+    },
+    load: {
+      connections: config.connections,
+      durationS: config.durationS,
+      warmupS: config.warmupS,
+      rounds: config.rounds,
+    },
+    variants,
+  };
+}
+
+function summarize(variants) {
+  const base = variants.untraced;
+  for (const entry of Object.values(variants)) {
+    if (entry.skipped || entry.runs.length === 0) continue;
+    const med = (f) => median(entry.runs.map(f));
+    entry.median = {
+      rps: round(
+        med((x) => x.rps),
+        0,
+      ),
+      latencyP50Ms: med((x) => x.latencyP50Ms),
+      latencyP99Ms: med((x) => x.latencyP99Ms),
+      spansPerRequest: round(
+        med((x) => x.spansPerRequest),
+        2,
+      ),
+      spansLost: med((x) => x.spansLost),
+      spansLostFraction: round(
+        med((x) => (x.app.ended ? x.spansLost / x.app.ended : 0)),
+        4,
+      ),
+      droppedReported: med((x) => x.app.dropped),
+    };
+    entry.spanNamesPerRequest = perRequestNames(entry.runs.at(-1));
+  }
+  if (!base?.median) return;
+  for (const entry of Object.values(variants)) {
+    if (!entry.median) continue;
+    // Paired ratio: each run against the untraced run of the same round, then the median of those.
+    const paired = entry.runs.map((x) => ratio(x.rps, base.runs.find((b) => b.round === x.round)?.rps));
+    entry.vsUntraced = {
+      rpsRatio: round(ratio(entry.median.rps, base.median.rps)),
+      pairedRpsRatio: round(median(paired)),
+      pairedRange: [
+        round(Math.min(...paired.filter(Number.isFinite))),
+        round(Math.max(...paired.filter(Number.isFinite))),
+      ],
+    };
+  }
+}
+
+function perRequestNames(run) {
+  if (!run?.app.handled) return {};
+  const out = {};
+  for (const [name, n] of Object.entries(run.spanNames)) out[name] = round(n / run.app.handled, 2);
+  return out;
+}
