@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { HandlerSpanInterceptor } from './handler-span.interceptor.js';
 import { RouteNamingGuard } from './route-naming.guard.js';
 import { TraceService } from './trace.service.js';
-import { TracingConfigurableModule } from './tracing.module-definition.js';
+import { type TRACING_OPTIONS_TYPE, TracingConfigurableModule } from './tracing.module-definition.js';
 import { tracingSettingsProvider } from './tracing-settings.provider.js';
 
 /**
@@ -23,4 +23,9 @@ import { tracingSettingsProvider } from './tracing-settings.provider.js';
   ],
   exports: [TraceService],
 })
-export class TracingModule extends TracingConfigurableModule {}
+export class TracingModule extends TracingConfigurableModule {
+  /** Registers the module with `options` (all optional) and `isGlobal` (default true). */
+  static override forRoot(options: typeof TRACING_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}

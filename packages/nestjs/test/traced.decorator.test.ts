@@ -234,7 +234,7 @@ describe('@Traced on Observables', () => {
     tracing.reset();
     const failing = new Streams().failing();
     await expect(
-      new Promise((resolve, reject) => failing.subscribe({ complete: resolve, error: reject })),
+      new Promise<void>((resolve, reject) => failing.subscribe({ complete: () => resolve(), error: reject })),
     ).rejects.toThrow('bad tick');
     const span = tracing.one('Streams.failing');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);

@@ -2,6 +2,7 @@
 // (SimpleSpanProcessor exports asynchronously), the context travels through AsyncLocalStorage, W3C headers
 // propagate, and (on request) the HTTP instrumentation makes server spans.
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { context, propagation, type SpanContext, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -41,7 +42,7 @@ export function setupTracing(options: { http?: boolean } = {}): TestTracing {
   if (options.http === true) {
     registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
     // The instrumentation patches http.Server.prototype when http is first required after it is enabled.
-    createRequire(import.meta.url)('node:http');
+    createRequire(join(process.cwd(), 'package.json'))('node:http');
   }
   const spans = (): ReadableSpan[] => finished;
   const named = (name: string): ReadableSpan[] => spans().filter((span) => span.name === name);
