@@ -23,9 +23,9 @@ export interface Receiver {
   readonly spans: ReceivedSpan[];
   /** One entry per POST to the traces path, whatever the answer, added once the body is read and judged. */
   readonly requests: ReceivedRequest[];
-  /** Resolves with `spans` once it holds at least `count` spans; rejects after `timeoutMs` (default 10 s). */
+  /** Resolves with a copy of `spans` once it holds at least `count` spans; rejects after `timeoutMs` (default 10 s). */
   waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
-  /** Resolves with `requests` once it holds at least `count` requests; rejects after `timeoutMs` (default 10 s). */
+  /** Resolves with a copy of `requests` once it holds at least `count`; rejects after `timeoutMs` (default 10 s). */
   waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   /** Sets how to answer requests from now on. */
   setFault(fault: Fault): void;

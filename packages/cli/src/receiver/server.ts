@@ -85,12 +85,12 @@ class OtlpReceiver implements Receiver {
 
   async waitForSpans(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<ReceivedSpan[]> {
     await this.spanWaiters.wait(count, timeoutMs);
-    return this.spans;
+    return [...this.spans];
   }
 
   async waitForRequests(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<ReceivedRequest[]> {
     await this.requestWaiters.wait(count, timeoutMs);
-    return this.requests;
+    return [...this.requests];
   }
 
   setFault(fault: Fault): void {
