@@ -1,8 +1,9 @@
 /**
  * The slice of an amqplib channel Spanwise uses. It is structural so amqplib 0.10 and 2.x channels, confirm
  * channels and amqp-connection-manager's raw channels all fit without a dependency on amqplib's types.
+ * `M` is the channel's delivered message type, so handlers receive amqplib's own `ConsumeMessage`.
  */
-export interface AmqpChannel {
+export interface AmqpChannel<M extends AmqpMessage = AmqpMessage> {
   publish(
     exchange: string,
     routingKey: string,
@@ -10,32 +11,44 @@ export interface AmqpChannel {
     options?: AmqpPublishOptions,
     callback?: (err: unknown, ok?: unknown) => void,
   ): boolean;
-  consume(
-    queue: string,
-    onMessage: (msg: AmqpMessage | null) => void,
-    options?: AmqpConsumeOptions,
-  ): Promise<{ consumerTag: string }>;
-  ack?(message: AmqpMessage, allUpTo?: boolean): void;
-  once?(event: string, listener: (...args: unknown[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
+  consume(queue: string, onMessage: (msg: M | null) => void, options?: AmqpConsumeOptions): Promise<unknown>;
+  ack?(message: M, allUpTo?: boolean): void;
+  once?(event: string, listener: () => void): unknown;
   /** amqplib's connection object; read only for `server.address` / `server.port`. */
   readonly connection?: unknown;
 }
 
-/** AMQP basic properties accepted on publish (a subset; anything else is passed through untouched). */
+/** AMQP basic properties accepted on publish (amqplib's `Options.Publish`). */
 export interface AmqpPublishOptions {
-  headers?: Record<string, unknown> | undefined;
-  correlationId?: string | undefined;
-  replyTo?: string | undefined;
-  messageId?: string | undefined;
-  [property: string]: unknown;
+  expiration?: string | number;
+  userId?: string;
+  CC?: string | string[];
+  mandatory?: boolean;
+  persistent?: boolean;
+  deliveryMode?: boolean | number;
+  BCC?: string | string[];
+  contentType?: string;
+  contentEncoding?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: amqplib types header tables as any; values may be any AMQP field.
+  headers?: any;
+  priority?: number;
+  correlationId?: string;
+  replyTo?: string;
+  messageId?: string;
+  timestamp?: number;
+  type?: string;
+  appId?: string;
 }
 
-/** Options of `channel.consume`. */
+/** Options of `channel.consume` (amqplib's `Options.Consume`). */
 export interface AmqpConsumeOptions {
-  noAck?: boolean | undefined;
-  consumerTag?: string | undefined;
-  [option: string]: unknown;
+  consumerTag?: string;
+  noLocal?: boolean;
+  noAck?: boolean;
+  exclusive?: boolean;
+  priority?: number;
+  // biome-ignore lint/suspicious/noExplicitAny: x-arguments table, as amqplib types it.
+  arguments?: any;
 }
 
 /** A delivered message as amqplib hands it to a consumer. */
@@ -43,10 +56,10 @@ export interface AmqpMessage {
   content: Buffer;
   fields: { deliveryTag?: number; exchange?: string; routingKey?: string; redelivered?: boolean };
   properties: {
-    headers?: Record<string, unknown> | undefined;
-    correlationId?: string | undefined;
-    replyTo?: string | undefined;
-    messageId?: string | undefined;
-    [property: string]: unknown;
+    // biome-ignore lint/suspicious/noExplicitAny: amqplib types header tables as any.
+    headers?: any;
+    correlationId?: string;
+    replyTo?: string;
+    messageId?: string;
   };
 }

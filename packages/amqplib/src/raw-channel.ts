@@ -24,16 +24,11 @@ export function runSuppressed<T>(ctx: Context, fn: () => T): T {
 }
 
 /** `channel.consume` as amqplib shipped it: no other instrumentation sees these deliveries. */
-export function rawConsume(
-  channel: AmqpChannel,
+export function rawConsume<M extends AmqpMessage>(
+  channel: AmqpChannel<M>,
   queue: string,
-  onMessage: (msg: AmqpMessage | null) => void,
+  onMessage: (msg: M | null) => void,
   options?: AmqpConsumeOptions,
-): Promise<{ consumerTag: string }> {
+): Promise<unknown> {
   return unwrapMethod(channel.consume).call(channel, queue, onMessage, options);
-}
-
-/** `channel.ack` as amqplib shipped it. */
-export function rawAck(channel: AmqpChannel, message: AmqpMessage): void {
-  if (typeof channel.ack === 'function') unwrapMethod(channel.ack).call(channel, message);
 }

@@ -26,19 +26,19 @@ export interface TracedConsumeOptions extends ConsumerSpanOptions {
 }
 
 /** A consumer callback; `null` means the broker cancelled the consumer, as in amqplib. */
-export type MessageHandler = (msg: AmqpMessage | null) => unknown;
+export type MessageHandler<M extends AmqpMessage = AmqpMessage> = (msg: M | null) => unknown;
 
 /**
  * `channel.consume` with one CONSUMER span `process <queue>` per message, parented to (or, with
  * `useLinks`, linked to) the context in its headers. The span is active for the whole handler, including
  * its async work. The raw consume is used, so `@opentelemetry/instrumentation-amqplib` adds no second span.
  */
-export function tracedConsume(
-  channel: AmqpChannel,
+export function tracedConsume<M extends AmqpMessage>(
+  channel: AmqpChannel<M>,
   queue: string,
-  handler: MessageHandler,
+  handler: MessageHandler<M>,
   options: TracedConsumeOptions = {},
-): Promise<{ consumerTag: string }> {
+): Promise<unknown> {
   const noAck = options.consume?.noAck === true;
   const endOnSettle = !noAck && (options.endOn ?? 'settle') === 'settle';
   const timeoutMs = Math.max(0, options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS);
