@@ -5,6 +5,8 @@ export { autoTrace } from './auto-trace.instrument.js';
 export type { ExpectedErrorPredicate } from './error-rules.js';
 export { isExpectedNestError } from './error-rules.js';
 export { HandlerSpanInterceptor } from './handler-span.interceptor.js';
+export type { DispatchedPacket, DispatchHookClient } from './packet-context.js';
+export { propagateContext } from './packet-context.js';
 export type { ResultHook } from './span-completion.js';
 export { TraceService } from './trace.service.js';
 export { NoTrace, Traced } from './traced.decorator.js';
