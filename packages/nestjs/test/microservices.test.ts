@@ -7,7 +7,7 @@ import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propagateContext } from '../src/index.js';
 import { EventLog, RPC_WORK_MS, RpcAppModule } from './fixtures/rpc-app.js';
-import { AMQP_URL, brokerTestsEnabled, uniqueQueue } from './support/broker.js';
+import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker, uniqueQueue } from './support/broker.js';
 import { durationMs, isChildOf, setupTracing } from './support/otel.js';
 
 const tracing = setupTracing();
@@ -70,14 +70,15 @@ describe('TCP microservice', () => {
   });
 });
 
-const withBroker = await brokerTestsEnabled();
+const brokerProblem = probeBroker();
 
-describe.skipIf(!withBroker)('RabbitMQ microservice', () => {
-  const queue = uniqueQueue('spanwise-nestjs-rmq');
+describe.skipIf(skipWithoutBroker(brokerProblem))('RabbitMQ microservice', () => {
+  const queue = uniqueQueue('nestjs-rmq');
   let server: INestMicroservice;
   let client: ClientRMQ;
 
   beforeAll(async () => {
+    requireBroker(brokerProblem);
     const options = { urls: [AMQP_URL], queue, queueOptions: { durable: false, autoDelete: true } };
     server = await NestFactory.createMicroservice(RpcAppModule, {
       transport: Transport.RMQ,
