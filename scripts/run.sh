@@ -6,5 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/provision.sh
-pnpm install --frozen-lockfile --prefer-offline --reporter=append-only >/dev/null
+log=$(mktemp)
+if ! pnpm install --frozen-lockfile --prefer-offline --reporter=append-only >"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
 exec pnpm run "$@"
