@@ -81,13 +81,13 @@ function wrapPublish(original: Method, spec: PublishMethodSpec): Method {
       diag.warn('@spanwise/amqplib: instrumentClient describe() threw; publishing untraced', err);
       return original.apply(this, args);
     }
+    const options = args[spec.optionsIndex] as AmqpPublishOptions | undefined;
     const destination = {
       exchange: description.exchange ?? '',
       routingKey: description.routingKey ?? '',
-      messageId: description.messageId,
-      correlationId: description.correlationId,
+      messageId: description.messageId ?? options?.messageId,
+      correlationId: description.correlationId ?? options?.correlationId,
     };
-    const options = args[spec.optionsIndex] as AmqpPublishOptions | undefined;
     return publishInSpan({ destination }, options, (carried) => {
       const callArgs = args.slice();
       while (callArgs.length < spec.optionsIndex) callArgs.push(undefined);

@@ -57,11 +57,7 @@ export async function closeConnectionFromBroker(name: string): Promise<number> {
   const { stdout } = await exec('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties']);
   const pids = stdout
     .split('\n')
-    .filter(
-      (line) =>
-        line.includes(`"connection_name",longstr,"${name}"`) ||
-        line.includes(`{<<"connection_name">>,longstr,<<"${name}">>}`),
-    )
+    .filter((line) => line.includes(`"connection_name","${name}"`))
     .map((line) => line.split('\t')[0])
     .filter((pid): pid is string => pid !== undefined && pid !== '');
   for (const pid of pids) {
