@@ -24,12 +24,7 @@ export interface DevSession {
 export async function startDev(options: DevOptions, io: DevIo): Promise<DevSession> {
   const colors = picocolors.createColors(options.color ?? picocolors.isColorSupported);
   const shouldPrint = traceFilter(options);
-  const file =
-    options.out === undefined
-      ? undefined
-      : new OtlpJsonLinesFile(options.out, (error) =>
-          io.err.write(`spanwise dev: stopped writing ${options.out}: ${error.message}\n`),
-        );
+  const file = options.out === undefined ? undefined : openOut(options.out, io);
   const assembler = new TraceAssembler(options, (spans, reason) => {
     if (!shouldPrint(spans)) return;
     const lines = renderTrace(spans, { colors, attributes: options.attributes });
@@ -52,6 +47,11 @@ export async function startDev(options: DevOptions, io: DevIo): Promise<DevSessi
     );
   } catch (error) {
     await file?.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `${options.host}:${options.port} is already in use (another spanwise dev or a Collector?); stop it or pass --port`,
+      );
+    }
     throw error;
   }
   io.out.write(`spanwise dev listening on ${receiver.url}\n`);
@@ -68,4 +68,14 @@ export async function startDev(options: DevOptions, io: DevIo): Promise<DevSessi
       return stopping;
     },
   };
+}
+
+function openOut(path: string, io: DevIo): OtlpJsonLinesFile {
+  try {
+    return new OtlpJsonLinesFile(path, (error) =>
+      io.err.write(`spanwise dev: stopped writing ${path}: ${error.message}\n`),
+    );
+  } catch (error) {
+    throw new Error(`cannot open --out ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
