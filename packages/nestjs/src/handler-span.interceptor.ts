@@ -5,7 +5,15 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
-import { type Attributes, type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  isSpanContextValid,
+  type Span,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 import { nameHttpServerSpan, routeTemplateOf } from './http-server-span.js';
 import { messageParentContext } from './message-context.js';
@@ -62,6 +70,8 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     const name = spec?.name ?? `${executionContext.getClass().name}.${handler.name}`;
     const options = { kind: start.kind, attributes: start.attributes };
     const span = tracer.startSpan(name, options, start.parent);
+    // Without an SDK there is nothing to record and no context to carry.
+    if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return next.handle();
     let spanContext = trace.setSpan(start.parent, span).setValue(HANDLER_SPAN_KEY, true);
     const original = tracedOriginal(handler);
     if (original !== undefined) spanContext = spanContext.setValue(ADOPTED_METHOD_KEY, original);

@@ -16,4 +16,4 @@ export { TracingModule } from './tracing.module.js';
 export type { TracingModuleExtras } from './tracing.module-definition.js';
 export { TRACING_MODULE_OPTIONS } from './tracing.module-definition.js';
 export { isTracingOptionsError, TracingOptionsError } from './tracing-options.error.js';
-export type { TracingModuleOptions } from './tracing-options.interface.js';
+export type { TracingModuleOptions, TracingOptionsFactory } from './tracing-options.interface.js';

@@ -20,3 +20,8 @@ export interface TracingSettings {
   readonly handlerSpans: boolean;
   readonly isExpectedError: ExpectedErrorPredicate | undefined;
 }
+
+/** Implemented by a class given to `TracingModule.forRootAsync({ useClass })`. */
+export interface TracingOptionsFactory {
+  createTracingOptions(): TracingModuleOptions | Promise<TracingModuleOptions>;
+}

@@ -14,6 +14,7 @@ export const {
   ASYNC_OPTIONS_TYPE: TRACING_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<TracingModuleOptions>({ moduleName: 'Tracing' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createTracingOptions')
   .setExtras<TracingModuleExtras>({ isGlobal: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
