@@ -18,6 +18,7 @@ export type {
   PublishMethodSpec,
 } from './instrument-client.js';
 export { instrumentClient } from './instrument-client.js';
+export { runUntraced } from './raw-channel.js';
 export { reply } from './reply.js';
 export { ATTR_SETTLE_TIMEOUT } from './settle-tracker.js';
 export type { MessageHandler, TracedConsumeOptions } from './traced-consume.js';

@@ -1,4 +1,4 @@
-import { context, diag } from '@opentelemetry/api';
+import { context, diag, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { AmqpPublishOptions } from './amqp-types.js';
 import { type ConsumerSpanOptions, startConsumerSpan } from './consumer-span.js';
 import { publishInSpan } from './publish-span.js';
@@ -116,9 +116,21 @@ function wrapConsume(original: Method, spec: ConsumeMethodSpec): Method {
         'properties' in msg
           ? (msg as Parameters<typeof startConsumerSpan>[0])
           : { content: Buffer.alloc(0), fields: {}, properties: { headers: msg as Record<string, unknown> } };
+      // The wrapper consumed through a channel the stock amqplib instrumentation patched: its CONSUMER span for
+      // this message is already active, and a second one would double-count the message.
+      if (isStockConsumerSpan(trace.getActiveSpan())) return (handler as Method).apply(this, handlerArgs);
       const { span, ctx } = startConsumerSpan(asMessage, queue, undefined, spec);
       return runHandler(span, true, () => context.with(ctx, handler as Method, this, ...handlerArgs));
     };
     return original.apply(this, callArgs);
   };
+}
+
+const STOCK_SCOPE = '@opentelemetry/instrumentation-amqplib';
+
+function isStockConsumerSpan(span: Span | undefined): boolean {
+  if (span === undefined || !span.isRecording()) return false;
+  // SDK spans expose their kind and scope (ReadableSpan); other implementations simply never match.
+  const readable = span as Span & { kind?: SpanKind; instrumentationScope?: { name?: string } };
+  return readable.kind === SpanKind.CONSUMER && readable.instrumentationScope?.name === STOCK_SCOPE;
 }

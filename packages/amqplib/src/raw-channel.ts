@@ -32,3 +32,12 @@ export function rawConsume<M extends AmqpMessage>(
 ): Promise<unknown> {
   return unwrapMethod(channel.consume).call(channel, queue, onMessage, options);
 }
+
+/**
+ * Runs `fn` with tracing suppressed. Create a long-lived sender such as an amqp-connection-manager inside it:
+ * the messages it publishes later (after connect, reconnect or backpressure) run in the context it was created
+ * in, so a stock publish instrumentation then stays silent instead of adding a span to the wrong trace.
+ */
+export function runUntraced<T>(fn: () => T): T {
+  return runSuppressed(context.active(), fn);
+}

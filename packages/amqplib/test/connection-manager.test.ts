@@ -65,7 +65,10 @@ describe.skipIf(skipWithoutBroker(problem))(
       });
     }
 
-    function spansOf(label: string): { producer?: ReadableSpan; consumer?: ReadableSpan } {
+    function spansOf(label: string): {
+      producer: ReadableSpan | undefined;
+      consumer: ReadableSpan | undefined;
+    } {
       const spans = tracing.spans().filter((s) => s.attributes['messaging.message.id'] === label);
       return {
         producer: spans.find((s) => s.kind === SpanKind.PRODUCER),
