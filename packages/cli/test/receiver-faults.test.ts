@@ -88,6 +88,23 @@ describe('OTLP receiver faults (real sockets)', () => {
     expect(receiver.spans).toHaveLength(0);
   });
 
+  it('records a request whose client went away mid-body, and keeps serving', async () => {
+    const { request } = await import('node:http');
+    // 100-continue: the server's answer proves its handler is reading this request's body.
+    const req = request(receiver.endpoint, {
+      method: 'POST',
+      headers: { ...PROTOBUF, 'Content-Length': '1000', Expect: '100-continue' },
+      agent: false,
+    });
+    req.on('error', () => {});
+    req.flushHeaders();
+    await new Promise((resolve) => req.once('continue', resolve));
+    const recorded = receiver.waitForRequests(1);
+    req.write(Buffer.alloc(10), () => req.destroy());
+    expect(await recorded).toEqual([expect.objectContaining({ status: 0, spanCount: 0, bodyBytes: 0 })]);
+    expect((await post(receiver.endpoint, oneSpanProtobuf('after'), PROTOBUF)).status).toBe(200);
+  });
+
   it('rejects faults that make no sense', () => {
     expect(() => receiver.setFault({ type: 'delay', ms: -1 })).toThrow(RangeError);
     expect(() => receiver.setFault({ type: 'status', status: 42 })).toThrow(RangeError);
