@@ -1,6 +1,7 @@
 import { type Context, context, type Span, type SpanOptions, trace } from '@opentelemetry/api';
 import { Observable, type Subscribable } from 'rxjs';
 import { endCancelled, endWithError, type ResultHook, reportResult } from './span-completion.js';
+import { endWhenStreamFinishes, streamOf } from './traced-stream.js';
 import { tracer } from './tracer.js';
 
 /** What an Observable needs to start the span of a later subscription. */
@@ -26,9 +27,11 @@ export function traceObservable(
     const span = pending ?? tracer.startSpan(spec.name, spec.options, spec.parent);
     pending = undefined;
     let finished = false;
+    let stream: NodeJS.ReadableStream | undefined;
     const subscription = context.with(trace.setSpan(spec.parent, span), () =>
       source.subscribe({
         next(value) {
+          stream = streamOf(value);
           reportResult(span, value, spec.onResult);
           subscriber.next(value);
         },
@@ -39,7 +42,9 @@ export function traceObservable(
         },
         complete() {
           finished = true;
-          span.end();
+          // A StreamableFile or stream is sent after the handler completes: the span lasts until it is read.
+          if (stream === undefined) span.end();
+          else endWhenStreamFinishes(stream, span);
           subscriber.complete();
         },
       }),

@@ -1,24 +1,11 @@
-import { finished } from 'node:stream';
 import type { Context, Span } from '@opentelemetry/api';
 import type { Subscribable } from 'rxjs';
-import { endCancelled, endWithError, endWithResult, type ResultHook } from './span-completion.js';
+import { endWithError, endWithResult, type ResultHook } from './span-completion.js';
 import { TracedAsyncIterator } from './traced-async-iterator.js';
 import { type SubscriptionSpanSpec, traceObservable } from './traced-observable.js';
+import { endWhenStreamFinishes, streamOf } from './traced-stream.js';
 
 type Then = (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => unknown;
-
-interface StreamLike {
-  pipe: unknown;
-  on: unknown;
-  readable?: unknown;
-}
-
-function isStream(value: object): value is NodeJS.ReadableStream {
-  const candidate = value as StreamLike;
-  return (
-    typeof candidate.pipe === 'function' && typeof candidate.on === 'function' && 'readable' in candidate
-  );
-}
 
 /**
  * A foreign thenable (a query builder, say) may start its work only when `then` is called and may carry
@@ -54,14 +41,6 @@ function observeThenable(thenable: { then: Then }, span: Span, onResult: ResultH
     span.end();
   }
   return thenable;
-}
-
-function observeStream(stream: NodeJS.ReadableStream, span: Span): void {
-  finished(stream, (error) => {
-    if (error === undefined || error === null) span.end();
-    else if ((error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') endCancelled(span);
-    else endWithError(span, error);
-  });
 }
 
 /**
@@ -102,15 +81,9 @@ export function settle(
   if (typeof candidate.next === 'function' && typeof candidate[Symbol.asyncIterator] === 'function') {
     return new TracedAsyncIterator(result as AsyncIterator<unknown>, span, spanContext, spec.onResult);
   }
-  if (typeof candidate.getStream === 'function') {
-    const stream: unknown = (result as { getStream(): unknown }).getStream();
-    if (typeof stream === 'object' && stream !== null && isStream(stream)) {
-      observeStream(stream, span);
-      return result;
-    }
-  }
-  if (isStream(result)) {
-    observeStream(result, span);
+  const stream = streamOf(result);
+  if (stream !== undefined) {
+    endWhenStreamFinishes(stream, span);
     return result;
   }
   endWithResult(span, result, spec.onResult);

@@ -127,6 +127,12 @@ describe.each(Object.keys(adapters) as (keyof typeof adapters)[])('HTTP on %s', 
     expect(tracing.named('CatsController.count')).toHaveLength(1);
   });
 
+  it('covers a StreamableFile until the last chunk is sent', async () => {
+    const { body } = await request('/cats/file', 'GET /cats/file');
+    expect(body).toBe('one,two,three');
+    expect(durationMs(tracing.one('CatsController.file'))).toBeGreaterThanOrEqual(WORK_MS - 5);
+  });
+
   it('covers a server-sent event stream until its last event', async () => {
     const { response, body } = await request('/cats/events', 'GET /cats/events');
     expect(response.headers.get('content-type')).toContain('text/event-stream');
