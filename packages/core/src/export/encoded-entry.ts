@@ -11,15 +11,25 @@ export interface SpanGroup {
 }
 
 /**
- * Spans already encoded for the wire, as held by the export queue.
+ * What the queue charges an entry beyond its encoded bytes: the entry object itself, measured on V8. The
+ * byte cap then bounds the memory the queue holds, not only what it would send.
+ */
+export const ENTRY_OVERHEAD_BYTES = 80;
+
+/**
+ * Spans already encoded for the wire, as held by the export queue: `chunk[start, end)`, where `chunk` is
+ * the output of one encoding pass, shared by the entries cut from it (no copy, no view object per span).
  *
- * - http/protobuf: one span, `bytes` being its `ScopeSpans.spans` field (tag and length included), so a
+ * - http/protobuf: one span, the range being its `ScopeSpans.spans` field (tag and length included), so a
  *   batch can be split down to a single span.
- * - http/json: the spans of one encoding pass, `bytes` being the members of `resourceSpans` without the
- *   surrounding brackets.
+ * - http/json: the spans of one encoding pass, the range being the members of `resourceSpans`.
  */
 export interface EncodedEntry {
-  readonly bytes: Uint8Array;
+  readonly chunk: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** `end - start + ENTRY_OVERHEAD_BYTES`: what the entry counts against the byte cap. */
+  readonly cost: number;
   readonly spans: number;
   /** Set for protobuf entries. */
   readonly group: SpanGroup | undefined;

@@ -90,6 +90,8 @@ export class OtlpExportPipeline {
   private delayElapsed = false;
   /** Retries ran out: wait for the scheduled delay before sending again, however full the queue is. */
   private hold = false;
+  /** The last encoding pass hit the byte cap and nothing has left the queue since. */
+  private bytesFull = false;
   private closed = false;
   private finished = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -121,6 +123,11 @@ export class OtlpExportPipeline {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
       if (this.closed) {
         this.drop('shutdown', 1);
+        return;
+      }
+      // At the byte cap under the 'newest' policy, drop before spending any encoding on the span.
+      if (this.bytesFull && this.limits.dropPolicy === 'newest') {
+        this.drop('queueFull', 1);
         return;
       }
       if (this.queuedSpans() >= this.limits.maxQueueSize && !this.evictOldest()) {
@@ -223,20 +230,37 @@ export class OtlpExportPipeline {
       this.drop('exportFailed', spans.length);
       return;
     }
-    let admitted = 0;
+    let encoded = 0;
+    let admittedCost = 0;
+    const admitted: EncodedEntry[] = [];
     for (const entry of entries) {
-      admitted += entry.spans;
-      if (this.fitsBytes(entry)) this.queue.push(entry);
-      else this.drop('queueFull', entry.spans);
+      encoded += entry.spans;
+      if (this.fitsBytes(admittedCost + entry.cost)) {
+        admitted.push(entry);
+        admittedCost += entry.cost;
+      } else {
+        this.bytesFull = true;
+        this.drop('queueFull', entry.spans);
+      }
     }
+    // Entries share their pass's buffer: when only some made it, copy them out so the rest can be freed.
+    for (const entry of admitted.length < entries.length ? compact(admitted) : admitted)
+      this.queue.push(entry);
     // The serializer encodes every span it is given; this keeps the accounting exact should it ever not.
-    if (admitted < spans.length) this.drop('exportFailed', spans.length - admitted);
+    if (encoded < spans.length) this.drop('exportFailed', spans.length - encoded);
     this.pump();
   }
 
-  private fitsBytes(entry: EncodedEntry): boolean {
+  /** Spans left the queue (exported or dropped): room for more, and progress for `forceFlush`. */
+  private released(spans: number): void {
+    this.settled += spans;
+    this.bytesFull = false;
+  }
+
+  /** Whether `cost` more bytes fit the byte cap, after evicting the oldest entries if the policy says so. */
+  private fitsBytes(cost: number): boolean {
     const limit = this.limits.maxQueueBytes - (this.inflight ? this.inflight.bytes : 0);
-    while (this.queue.bytes + entry.bytes.length > limit) {
+    while (this.queue.bytes + cost > limit) {
       if (!this.evictOldest()) return false;
     }
     return true;
@@ -247,7 +271,7 @@ export class OtlpExportPipeline {
     if (this.limits.dropPolicy !== 'oldest') return false;
     const entry = this.queue.shift();
     if (!entry) return false;
-    this.settled += entry.spans;
+    this.released(entry.spans);
     this.drop('queueFull', entry.spans);
     return true;
   }
@@ -277,7 +301,7 @@ export class OtlpExportPipeline {
       let bytes = 0;
       for (const entry of entries) {
         spans += entry.spans;
-        bytes += entry.bytes.length;
+        bytes += entry.cost;
       }
       this.inflight = { entries, spans, bytes, body: undefined, attempt: 0 };
       this.send(this.inflight);
@@ -315,7 +339,7 @@ export class OtlpExportPipeline {
       this.inflight = undefined;
       const rejected = Math.min(batch.spans, this.rejectedSpans(result.body));
       this.exportedSpans += batch.spans - rejected;
-      this.settled += batch.spans;
+      this.released(batch.spans);
       if (rejected > 0) {
         this.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)`;
         this.drop('exportFailed', rejected);
@@ -333,7 +357,7 @@ export class OtlpExportPipeline {
     }
     if (!isRetryable(status)) {
       this.inflight = undefined;
-      this.settled += batch.spans;
+      this.released(batch.spans);
       this.drop('exportFailed', batch.spans);
       this.resolveFlushes();
       this.pump();
@@ -380,7 +404,7 @@ export class OtlpExportPipeline {
       this.requestBytes = Math.max(1, Math.floor(batch.bytes / 2));
       this.queue.unshiftAll(batch.entries);
     } else {
-      this.settled += batch.spans;
+      this.released(batch.spans);
       this.drop('exportFailed', batch.spans);
     }
     this.resolveFlushes();
@@ -438,7 +462,7 @@ export class OtlpExportPipeline {
     this.unencoded = [];
     this.inflight = undefined;
     if (left > 0) {
-      this.settled += left;
+      this.released(left);
       this.drop('shutdown', left);
     }
     this.cancel.abort();
@@ -508,4 +532,17 @@ function definedOnly(config: ExportConfig): ExportConfig {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) if (value !== undefined) out[key] = value;
   return out as unknown as ExportConfig;
+}
+
+/** The entries re-pointed at one new buffer holding only their bytes. */
+function compact(entries: readonly EncodedEntry[]): EncodedEntry[] {
+  let length = 0;
+  for (const entry of entries) length += entry.end - entry.start;
+  const chunk = Buffer.allocUnsafeSlow(length);
+  let pos = 0;
+  return entries.map((entry) => {
+    const start = pos;
+    pos += entry.chunk.copy(chunk, pos, entry.start, entry.end);
+    return { ...entry, chunk, start, end: pos, next: undefined };
+  });
 }

@@ -32,14 +32,14 @@ export function buildProtobufRequest(entries: readonly EncodedEntry[]): Uint8Arr
       resource.scopes.push(scope);
     }
     scope.entries.push(entry);
-    scope.size += entry.bytes.length;
+    scope.size += entry.end - entry.start;
   }
   let total = 0;
   for (const resource of resources.values()) {
     for (const scope of resource.scopes) resource.size += frameSize(scope.size);
     total += frameSize(resource.size);
   }
-  const out = new Uint8Array(total);
+  const out = Buffer.allocUnsafe(total);
   let pos = 0;
   for (const resource of resources.values()) {
     pos = writeFrameHeader(out, pos, 1, resource.size);
@@ -50,8 +50,7 @@ export function buildProtobufRequest(entries: readonly EncodedEntry[]): Uint8Arr
       out.set(scope.group.scopeRaw, pos);
       pos += scope.group.scopeRaw.length;
       for (const entry of scope.entries) {
-        out.set(entry.bytes, pos);
-        pos += entry.bytes.length;
+        pos += entry.chunk.copy(out, pos, entry.start, entry.end);
       }
     }
   }
@@ -65,7 +64,7 @@ export function buildJsonRequest(entries: readonly EncodedEntry[]): Uint8Array {
   const parts: Uint8Array[] = [Buffer.from(JSON_PREFIX)];
   entries.forEach((entry, i) => {
     if (i > 0) parts.push(COMMA);
-    parts.push(entry.bytes);
+    parts.push(entry.chunk.subarray(entry.start, entry.end));
   });
   parts.push(Buffer.from(JSON_SUFFIX));
   return Buffer.concat(parts);

@@ -1,6 +1,11 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { EncodedEntry, ResourceGroup, SpanGroup } from './encoded-entry.js';
+import {
+  ENTRY_OVERHEAD_BYTES,
+  type EncodedEntry,
+  type ResourceGroup,
+  type SpanGroup,
+} from './encoded-entry.js';
 import { forEachField, type RawField } from './protobuf-fields.js';
 
 /** Turns ended spans into queue entries; runs off the request path, a pass at a time. */
@@ -37,9 +42,10 @@ export class ProtobufSpanEncoder implements SpanEncoder {
   private groups = 0;
 
   encode(spans: readonly ReadableSpan[]): EncodedEntry[] {
-    const buf = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+    const encoded = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
     const entries: EncodedEntry[] = [];
-    if (!buf) return entries;
+    if (!encoded) return entries;
+    const buf = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
     forEachField(buf, 0, buf.length, (resourceSpans) => {
       if (resourceSpans.field !== 1) return;
       const resourceFields: RawField[] = [];
@@ -56,7 +62,16 @@ export class ProtobufSpanEncoder implements SpanEncoder {
         });
         const group = this.scope(resource, concatFields(buf, scopeFields));
         for (const span of spanFields) {
-          entries.push({ bytes: buf.subarray(span.start, span.end), spans: 1, group, next: undefined });
+          const { start, end } = span;
+          entries.push({
+            chunk: buf,
+            start,
+            end,
+            cost: end - start + ENTRY_OVERHEAD_BYTES,
+            spans: 1,
+            group,
+            next: undefined,
+          });
         }
       }
     });
@@ -105,7 +120,9 @@ export class JsonSpanEncoder implements SpanEncoder {
     if (!text.subarray(0, JSON_PREFIX.length).equals(JSON_PREFIX_BYTES)) {
       throw new Error('unexpected JSON export request shape');
     }
-    const bytes = buf.subarray(JSON_PREFIX.length, buf.length - JSON_SUFFIX.length);
-    return [{ bytes, spans: spans.length, group: undefined, next: undefined }];
+    const start = JSON_PREFIX.length;
+    const end = buf.length - JSON_SUFFIX.length;
+    const cost = end - start + ENTRY_OVERHEAD_BYTES;
+    return [{ chunk: text, start, end, cost, spans: spans.length, group: undefined, next: undefined }];
   }
 }

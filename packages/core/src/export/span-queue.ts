@@ -7,7 +7,7 @@ import type { EncodedEntry } from './encoded-entry.js';
 export class SpanQueue {
   /** Spans queued. */
   spans = 0;
-  /** Encoded bytes queued. */
+  /** Cost of the entries queued: encoded bytes plus per-entry overhead. */
   bytes = 0;
   private head: EncodedEntry | undefined;
   private tail: EncodedEntry | undefined;
@@ -18,7 +18,7 @@ export class SpanQueue {
     else this.head = entry;
     this.tail = entry;
     this.spans += entry.spans;
-    this.bytes += entry.bytes.length;
+    this.bytes += entry.cost;
   }
 
   /** Removes and returns the oldest entry. */
@@ -29,7 +29,7 @@ export class SpanQueue {
     if (!this.head) this.tail = undefined;
     entry.next = undefined;
     this.spans -= entry.spans;
-    this.bytes -= entry.bytes.length;
+    this.bytes -= entry.cost;
     return entry;
   }
 
@@ -41,7 +41,7 @@ export class SpanQueue {
       this.head = entry;
       if (!this.tail) this.tail = entry;
       this.spans += entry.spans;
-      this.bytes += entry.bytes.length;
+      this.bytes += entry.cost;
     }
   }
 
@@ -52,9 +52,9 @@ export class SpanQueue {
     let bytes = 0;
     while (this.head) {
       const next = this.head;
-      if (batch.length > 0 && (spans + next.spans > maxSpans || bytes + next.bytes.length > maxBytes)) break;
+      if (batch.length > 0 && (spans + next.spans > maxSpans || bytes + next.cost > maxBytes)) break;
       spans += next.spans;
-      bytes += next.bytes.length;
+      bytes += next.cost;
       batch.push(this.shift()!);
     }
     return batch;

@@ -3,7 +3,10 @@ import type { EncodedEntry } from '../../src/export/encoded-entry.js';
 import { SpanQueue } from '../../src/export/span-queue.js';
 
 const entry = (bytes: number, spans = 1): EncodedEntry => ({
-  bytes: new Uint8Array(bytes),
+  chunk: Buffer.alloc(bytes),
+  start: 0,
+  end: bytes,
+  cost: bytes,
   spans,
   group: undefined,
   next: undefined,

@@ -1,0 +1,167 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { type Receiver, startReceiver } from '@spanwise/cli';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExportStats } from '../packages/core/src/types.js';
+
+// The export pipeline in real processes (fixtures build a TracerProvider on packages/core/dist directly).
+
+const fixtures = join(__dirname, 'fixtures', 'export');
+/** What tracing may hold beyond the byte cap: spans not yet encoded, the request in flight, bookkeeping. */
+const SMALL_CONSTANT = 1024 * 1024;
+
+const children: ChildProcess[] = [];
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+function node(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+/** Resolves with the first stdout line that `match` accepts. */
+function line<T>(child: ChildProcess, match: (line: string) => T | undefined): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const l of lines) {
+        const found = match(l);
+        if (found !== undefined) {
+          child.stdout?.off('data', onData);
+          resolve(found);
+          return;
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`fixture exited (${code}) before the expected output`)));
+  });
+}
+
+const json = <T>(l: string): T | undefined => (l.startsWith('{') ? (JSON.parse(l) as T) : undefined);
+
+function accounted(stats: ExportStats): number {
+  const d = stats.droppedSpans;
+  return stats.exportedSpans + d.queueFull + d.exportFailed + d.shutdown + stats.queuedSpans;
+}
+
+/** A loopback port nobody listens on: connections are refused. */
+async function refusedEndpoint(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/v1/traces`;
+}
+
+/** Requests from `concurrency` loops until the server refuses; returns the trace ids of completed ones. */
+function load(port: number, concurrency: number, onCompleted: (count: number) => void): Promise<string[]> {
+  const completed: string[] = [];
+  const loop = async () => {
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/work`);
+        completed.push(await res.text());
+        onCompleted(completed.length);
+      } catch {
+        return;
+      }
+    }
+  };
+  return Promise.all(Array.from({ length: concurrency }, loop)).then(() => completed);
+}
+
+async function startApp(endpoint: string, deadlineMs: number): Promise<[ChildProcess, number]> {
+  const child = node([join(fixtures, 'sigterm-server.mjs'), endpoint, String(deadlineMs)]);
+  const port = await line(child, (l) => (l.startsWith('listening ') ? Number(l.slice(10)) : undefined));
+  return [child, port];
+}
+
+/** Runs load, sends SIGTERM once `before` requests completed, and returns what the app reported. */
+async function sigtermUnderLoad(child: ChildProcess, port: number, before: number) {
+  let signalled = false;
+  const report = line(child, json<{ stats: ExportStats; ended: number }>);
+  const completed = await load(port, 6, (count) => {
+    if (count >= before && !signalled) {
+      signalled = true;
+      child.kill('SIGTERM');
+    }
+  });
+  const signalledAt = performance.now();
+  const [code] = await once(child, 'exit');
+  return { ...(await report), completed, code, exitMs: performance.now() - signalledAt };
+}
+
+describe('export pipeline in a real process', () => {
+  it('holds memory under the byte cap (+ a small constant) at 10k spans/s with the collector down', async () => {
+    const cap = 4 * 1024 * 1024;
+    const child = node([
+      '--expose-gc',
+      join(fixtures, 'memory-load.mjs'),
+      await refusedEndpoint(),
+      '10000',
+      '4',
+      String(cap),
+    ]);
+    const { samples, stats, ended } = await line(
+      child,
+      json<{ samples: number[]; stats: ExportStats; ended: number }>,
+    );
+    expect(Math.max(...samples)).toBeLessThanOrEqual(cap + SMALL_CONSTANT);
+    // The measurement does see the queue: once full, tracing holds most of the cap.
+    expect(samples.at(-1)).toBeGreaterThan(cap / 2);
+    expect(stats.queuedBytes).toBeLessThanOrEqual(cap);
+    expect(stats.droppedSpans.queueFull).toBeGreaterThan(0);
+    expect(accounted(stats)).toBe(ended);
+  }, 30_000);
+
+  it('SIGTERM under load with the collector up: every span of every completed request arrives', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const [child, port] = await startApp(receiver.endpoint, 5000);
+    const { stats, ended, completed, code } = await sigtermUnderLoad(child, port, 300);
+    expect(code).toBe(0);
+    expect(completed.length).toBeGreaterThanOrEqual(300);
+    expect(stats.droppedSpans).toEqual({ queueFull: 0, exportFailed: 0, shutdown: 0 });
+    expect([stats.exportedSpans, stats.queuedSpans]).toEqual([ended, 0]);
+    const spansPerTrace = new Map<string, number>();
+    for (const span of receiver.spans)
+      spansPerTrace.set(span.traceId, (spansPerTrace.get(span.traceId) ?? 0) + 1);
+    for (const traceId of completed) expect(spansPerTrace.get(traceId)).toBe(4);
+    expect(receiver.spans).toHaveLength(ended);
+  }, 30_000);
+
+  it.each([
+    ['refuses connections', async () => refusedEndpoint()],
+    [
+      'accepts and never answers',
+      async () => {
+        const receiver = await startReceiver();
+        receivers.push(receiver);
+        receiver.setFault({ type: 'hang' });
+        return receiver.endpoint;
+      },
+    ],
+  ])(
+    'SIGTERM with a collector that %s: exits by the deadline, counting the rest as dropped',
+    async (_, endpoint) => {
+      const [child, port] = await startApp(await endpoint(), 1000);
+      const { stats, ended, code, exitMs } = await sigtermUnderLoad(child, port, 100);
+      expect(code).toBe(0);
+      expect(exitMs).toBeLessThan(1000 + 4000);
+      expect(stats.exportedSpans).toBe(0);
+      expect(stats.droppedSpans.shutdown).toBe(ended);
+      expect(accounted(stats)).toBe(ended);
+    },
+    30_000,
+  );
+});
