@@ -1,4 +1,12 @@
-import { type Context, type Link, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  type Link,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
 import type { AmqpMessage } from './amqp-types.js';
 import { extractContext } from './context-carrier.js';
 import {
@@ -9,7 +17,7 @@ import {
   type MessageDestination,
   messageAttributes,
 } from './semconv.js';
-import { tracer } from './tracer.js';
+import { getTracer } from './tracer.js';
 
 /** How a consumer span relates to the producer's context. */
 export interface ConsumerSpanOptions {
@@ -41,7 +49,7 @@ export function startConsumerSpan(
   queue: string,
   connection: unknown,
   options: ConsumerSpanOptions = {},
-): { span: ReturnType<typeof tracer.startSpan>; ctx: Context } {
+): { span: Span; ctx: Context } {
   const extracted = extractContext(msg);
   const destination = destinationOf(msg, queue);
   const attributes = messageAttributes(destination, connection);
@@ -58,7 +66,7 @@ export function startConsumerSpan(
     parent = baggage === undefined ? ROOT_CONTEXT : propagation.setBaggage(ROOT_CONTEXT, baggage);
   }
   const name = `process ${destinationLabel(destination)}`;
-  const span = tracer.startSpan(
+  const span = getTracer().startSpan(
     name,
     links === undefined
       ? { kind: SpanKind.CONSUMER, attributes }

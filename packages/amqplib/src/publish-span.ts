@@ -10,7 +10,7 @@ import {
   messageAttributes,
 } from './semconv.js';
 import { recordError } from './span-status.js';
-import { tracer } from './tracer.js';
+import { getTracer } from './tracer.js';
 
 /** Span shape of one outgoing message. */
 export interface PublishSpanSpec {
@@ -27,7 +27,7 @@ export function startPublishSpan(spec: PublishSpanSpec, parent: Context = contex
   const attributes = messageAttributes(spec.destination, spec.connection);
   attributes[ATTR_OPERATION_TYPE] = 'send';
   attributes[ATTR_OPERATION_NAME] = operation;
-  const span = tracer.startSpan(
+  const span = getTracer().startSpan(
     `${operation} ${destinationLabel(spec.destination)}`,
     { kind, attributes },
     parent,
