@@ -77,7 +77,7 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     if (original !== undefined) spanContext = spanContext.setValue(ADOPTED_METHOD_KEY, original);
     // next.handle() binds the rest of the chain to the context it is called in.
     const result = context.with(spanContext, () => next.handle());
-    return traceObservable(result, span, { name, options, parent: start.parent, onResult: spec?.onResult });
+    return traceObservable(result, span, { name, options, onResult: spec?.onResult }, start.parent);
   }
 
   private spanStart(executionContext: ExecutionContext, active: Context): SpanStart | undefined {

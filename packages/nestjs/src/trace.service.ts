@@ -66,6 +66,6 @@ export class TraceService {
       endWithError(span, error);
       throw error;
     }
-    return settle(span, spanContext, result, { name, options, parent, onResult: undefined }) as T;
+    return settle(span, spanContext, parent, result, { name, options, onResult: undefined }) as T;
   }
 }

@@ -53,12 +53,7 @@ export function runTraced(spec: TracedSpec, original: AnyMethod, self: unknown, 
     throw error;
   }
   if (!span.isRecording()) return result;
-  return settle(span, spanContext, result, {
-    name: spec.name,
-    options: spec.options,
-    parent,
-    onResult: spec.onResult,
-  });
+  return settle(span, spanContext, parent, result, spec);
 }
 
 /** The undecorated method behind a `@Traced` wrapper, or `undefined` for any other function. */

@@ -4,11 +4,10 @@ import { endCancelled, endWithError, type ResultHook, reportResult } from './spa
 import { endWhenStreamFinishes, streamOf } from './traced-stream.js';
 import { tracer } from './tracer.js';
 
-/** What an Observable needs to start the span of a later subscription. */
-export interface SubscriptionSpanSpec {
+/** How to start (and report into) the span of a traced call: a `@Traced` spec satisfies it as it is. */
+export interface SpanRecipe {
   readonly name: string;
   readonly options: SpanOptions;
-  readonly parent: Context;
   readonly onResult: ResultHook | undefined;
 }
 
@@ -20,15 +19,16 @@ export interface SubscriptionSpanSpec {
 export function traceObservable(
   source: Subscribable<unknown>,
   firstSpan: Span,
-  spec: SubscriptionSpanSpec,
+  spec: SpanRecipe,
+  parent: Context,
 ): Observable<unknown> {
   let pending: Span | undefined = firstSpan;
   return new Observable<unknown>((subscriber) => {
-    const span = pending ?? tracer.startSpan(spec.name, spec.options, spec.parent);
+    const span = pending ?? tracer.startSpan(spec.name, spec.options, parent);
     pending = undefined;
     let finished = false;
     let stream: NodeJS.ReadableStream | undefined;
-    const subscription = context.with(trace.setSpan(spec.parent, span), () =>
+    const subscription = context.with(trace.setSpan(parent, span), () =>
       source.subscribe({
         next(value) {
           stream = streamOf(value);

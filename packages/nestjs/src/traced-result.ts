@@ -2,7 +2,7 @@ import type { Context, Span } from '@opentelemetry/api';
 import type { Subscribable } from 'rxjs';
 import { endWithError, endWithResult, type ResultHook } from './span-completion.js';
 import { TracedAsyncIterator } from './traced-async-iterator.js';
-import { type SubscriptionSpanSpec, traceObservable } from './traced-observable.js';
+import { type SpanRecipe, traceObservable } from './traced-observable.js';
 import { endWhenStreamFinishes, streamOf } from './traced-stream.js';
 
 type Then = (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => unknown;
@@ -51,8 +51,9 @@ function observeThenable(thenable: { then: Then }, span: Span, onResult: ResultH
 export function settle(
   span: Span,
   spanContext: Context,
+  parent: Context,
   result: unknown,
-  spec: SubscriptionSpanSpec,
+  spec: SpanRecipe,
 ): unknown {
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     endWithResult(span, result, spec.onResult);
@@ -76,7 +77,7 @@ export function settle(
     return observeThenable(result as { then: Then }, span, spec.onResult);
   }
   if (typeof candidate.subscribe === 'function' && typeof candidate.lift === 'function') {
-    return traceObservable(result as Subscribable<unknown>, span, spec);
+    return traceObservable(result as Subscribable<unknown>, span, spec, parent);
   }
   if (typeof candidate.next === 'function' && typeof candidate[Symbol.asyncIterator] === 'function') {
     return new TracedAsyncIterator(result as AsyncIterator<unknown>, span, spanContext, spec.onResult);
