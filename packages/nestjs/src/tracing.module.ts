@@ -26,6 +26,7 @@ import { tracingSettingsProvider } from './tracing-settings.provider.js';
 export class TracingModule extends TracingConfigurableModule {
   /** Registers the module with `options` (all optional) and `isGlobal` (default true). */
   static override forRoot(options: typeof TRACING_OPTIONS_TYPE = {}): DynamicModule {
+    // biome-ignore lint/complexity/noThisInStatic: the builder's forRoot uses `this` as the module, so it must be TracingModule
     return super.forRoot(options);
   }
 }

@@ -11,7 +11,7 @@ import { ATTR_EXPECTED_ERROR } from '../src/index.js';
 import { HttpAppModule, WORK_MS } from './fixtures/http-app.js';
 import { durationMs, isChildOf, setupTracing } from './support/otel.js';
 
-const tracing = setupTracing({ http: true });
+const tracing = setupTracing({ http: true, nestInstrumentation: true });
 
 const adapters = {
   express: () => new ExpressAdapter(),
@@ -58,10 +58,16 @@ describe.each(Object.keys(adapters) as (keyof typeof adapters)[])('HTTP on %s', 
     expect(JSON.parse(body)).toEqual({ id: 7, traceId: server.spanContext().traceId });
   });
 
-  it('gives a method traced by class and method decorator exactly one span', async () => {
+  it('gives a method traced by class and method decorator exactly one span, next to the Nest instrumentation', async () => {
     await request('/cats/7', 'GET /cats/:id');
     expect(tracing.named('CatsController.find')).toHaveLength(0);
     expect(tracing.named('cats.byId')).toHaveLength(1);
+    expect(
+      tracing
+        .spans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['CatsService.find', 'GET /cats/:id', 'cats.byId']);
   });
 
   it('keeps SetMetadata roles for guards: a forbidden request still gets 403', async () => {

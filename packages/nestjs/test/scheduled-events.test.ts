@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-// biome-ignore lint/style/useImportType: Nest injects by the class that decorator metadata names
 import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { Cron, ScheduleModule } from '@nestjs/schedule';
 import { describe, expect, it } from 'vitest';

@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { type ReadableSpan, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 export interface TestTracing {
@@ -20,7 +21,7 @@ export interface TestTracing {
 }
 
 /** Installs the SDK globally for this test file (each file runs in its own process). */
-export function setupTracing(options: { http?: boolean } = {}): TestTracing {
+export function setupTracing(options: { http?: boolean; nestInstrumentation?: boolean } = {}): TestTracing {
   let finished: ReadableSpan[] = [];
   const waiters: { name: string; resolve: (span: ReadableSpan) => void }[] = [];
   const collector: SpanProcessor = {
@@ -39,6 +40,10 @@ export function setupTracing(options: { http?: boolean } = {}): TestTracing {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  if (options.nestInstrumentation === true) {
+    // The official Nest instrumentation, enabled next to TracingModule: it must not double the handler spans.
+    registerInstrumentations({ instrumentations: [new NestInstrumentation()] });
+  }
   if (options.http === true) {
     registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
     // The instrumentation patches http.Server.prototype when http is first required after it is enabled.
