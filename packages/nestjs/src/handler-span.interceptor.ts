@@ -68,7 +68,10 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     const handler = executionContext.getHandler();
     const spec = tracedSpec(handler);
     const name = spec?.name ?? `${executionContext.getClass().name}.${handler.name}`;
-    const options = { kind: start.kind, attributes: start.attributes };
+    const options = {
+      kind: spec?.options.kind ?? start.kind,
+      attributes: { ...spec?.options.attributes, ...start.attributes },
+    };
     const span = tracer.startSpan(name, options, start.parent);
     // Without an SDK there is nothing to record and no context to carry.
     if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return next.handle();

@@ -28,7 +28,11 @@ function spanOptionsFor(spec: TracedSpec, args: unknown[]): SpanOptions {
 export function runTraced(spec: TracedSpec, original: AnyMethod, self: unknown, args: unknown[]): unknown {
   let parent = context.active();
   if (parent.getValue(ADOPTED_METHOD_KEY) === original) {
-    // The handler interceptor already opened this method's span; run it once, without a second span.
+    // The handler interceptor already opened this method's span: add the attributes only the arguments give,
+    // and run the method once, without a second span.
+    if (spec.attributesOf !== undefined) {
+      trace.getSpan(parent)?.setAttributes(spanOptionsFor(spec, args).attributes ?? {});
+    }
     return context.with(
       parent.deleteValue(ADOPTED_METHOD_KEY),
       Reflect.apply,

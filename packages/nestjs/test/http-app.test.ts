@@ -53,6 +53,7 @@ describe.each(Object.keys(adapters) as (keyof typeof adapters)[])('HTTP on %s', 
     const handler = tracing.one('cats.byId');
     expect(isChildOf(handler, server)).toBe(true);
     expect(handler.attributes['http.route']).toBe('/cats/:id');
+    expect(handler.attributes['cat.id']).toBe(7);
     const service = tracing.one('CatsService.find');
     expect(isChildOf(service, handler)).toBe(true);
     expect(JSON.parse(body)).toEqual({ id: 7, traceId: server.spanContext().traceId });
