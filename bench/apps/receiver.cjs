@@ -3,7 +3,7 @@
 // export requests, body bytes and spans (walking the protobuf wire format of ExportTraceServiceRequest,
 // or parsing OTLP/JSON), and can play a blackholed collector that reads requests and never answers.
 //
-// IPC: `counts` -> { requests, bytes, spans, names }, `reset`, `mode` ('up' | 'blackhole').
+// IPC: `counts` -> { requests, bytes, spans, names, otherRequests }, `reset`, `mode` ('up' | 'blackhole').
 //
 // BENCH_RECEIVER=cli swaps in @spanwise/cli's startReceiver(), which decodes every span with the official
 // schema: a cross-check of the counting here, but heavier on the core it shares with the load generator.
@@ -15,7 +15,7 @@ let counts = fresh();
 const held = new Set();
 
 function fresh() {
-  return { requests: 0, bytes: 0, spans: 0, names: {} };
+  return { requests: 0, bytes: 0, spans: 0, names: {}, otherRequests: 0 };
 }
 
 function varint(buf, pos) {
@@ -83,6 +83,13 @@ function addName(name) {
 }
 
 const server = http.createServer((req, res) => {
+  // The stock NodeSDK also exports metrics (and may export logs) to the same endpoint: answered, not counted.
+  if (!req.url.startsWith('/v1/traces')) {
+    counts.otherRequests++;
+    req.resume();
+    req.on('end', () => res.writeHead(200).end());
+    return;
+  }
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {

@@ -1,3 +1,225 @@
+// Rewrites the generated part of docs/benchmarks.md (between the figures markers) from
+// bench/results/*.json: machine, versions, one table per scenario with its commands, and the targets.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rootDir } from './paths.mjs';
+import { readResults } from './results.mjs';
+import { evaluateTargets } from './targets.mjs';
+
+const START = '<!-- bench:figures:start -->';
+const END = '<!-- bench:figures:end -->';
+const DOC = join(rootDir, 'docs', 'benchmarks.md');
+
+const cell = (x) => (x === null || x === undefined ? '–' : String(x));
+const table = (head, rows) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+const code = (lines) => ['```sh', ...lines, '```'].join('\n');
+const cores = (c) =>
+  Object.entries(c)
+    .map(([k, v]) => `${k} on CPU ${v}`)
+    .join(', ');
+const when = (r) => `${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC, load average ${r.machine.loadavg1m}`;
+
+function http(r) {
+  const rows = Object.entries(r.variants).map(([name, v]) =>
+    v.skipped
+      ? [name, v.skipped, null, null, null, null, null]
+      : [
+          name,
+          v.median.rps,
+          v.vsUntraced ? `${v.vsUntraced.pairedRpsRatio}x (${v.vsUntraced.pairedRange.join('–')})` : null,
+          v.median.latencyP50Ms,
+          v.median.latencyP99Ms,
+          v.median.spansPerRequest,
+          `${v.median.spansLost}${v.median.droppedReported != null ? ` (reported ${v.median.droppedReported})` : ''}`,
+        ],
+  );
+  const names = Object.entries(r.variants)
+    .filter(([, v]) => v.spanNamesPerRequest && Object.keys(v.spanNamesPerRequest).length > 0)
+    .map(
+      ([name, v]) =>
+        `- ${name}: ${Object.entries(v.spanNamesPerRequest)
+          .map(([n, c]) => `\`${n}\` ×${c}`)
+          .join(', ')}`,
+    );
+  return [
+    `### 1. ${r.title}`,
+    `${when(r)}. ${r.load.rounds} interleaved rounds; per run ${r.load.warmupS} s warm-up, ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Ratios are paired with the untraced run of the same round (median, min–max). Spans lost = ended in the app − received after the drain.`,
+    table(['set-up', 'req/s', 'vs untraced', 'p50 ms', 'p99 ms', 'spans/req received', 'spans lost'], rows),
+    names.length ? `Spans per request at the receiver (last round):\n${names.join('\n')}` : '',
+    'Commands (the harness starts each, pins it and fills in the ports):',
+    code(
+      Object.entries(r.variants)
+        .flatMap(([name, v]) => [`# ${name}: ${v.label}`, v.commands.app])
+        .concat(['# load', Object.values(r.variants)[0].commands.load]),
+    ),
+  ];
+}
+
+function decorators(r) {
+  const kinds = ['sync', 'async', 'observable'];
+  const rows = Object.entries(r.setups).map(([name, s]) =>
+    s.skipped
+      ? [s.label, s.skipped, null, null, null, null, null]
+      : [
+          s.label,
+          ...kinds.map((k) => s.medianNsPerOp[k]),
+          ...kinds.map((k) => (s.vsHand ? `${s.vsHand[k]}x` : name === 'hand' ? '1x' : null)),
+        ],
+  );
+  return [
+    `### 2. ${r.title}`,
+    `${when(r)}. ${r.config.rounds} interleaved rounds, one process per set-up per round, tinybench ${r.config.microTimeMs} ms per task after warm-up. ${cores(r.cores)}. ${r.note}`,
+    table(
+      [
+        'set-up',
+        'sync ns',
+        'async ns',
+        'Observable ns',
+        'sync vs hand',
+        'async vs hand',
+        'Observable vs hand',
+      ],
+      rows,
+    ),
+    code(Object.values(r.setups).map((s) => s.command)),
+  ];
+}
+
+function startup(r) {
+  const rows = Object.values(r.variants).map((v) =>
+    v.skipped
+      ? [v.label, v.skipped, null, null, null]
+      : [
+          v.label,
+          v.median.cpuS,
+          v.median.wallS,
+          v.median.maxRssMB,
+          v.vsNode
+            ? `+${v.vsNode.extraCpuS} s CPU, +${v.vsNode.extraWallS} s wall, +${v.vsNode.extraRssMB} MB`
+            : null,
+        ],
+  );
+  const warnings = Object.values(r.variants)
+    .filter((v) => v.stderrSample)
+    .map((v) => `- ${v.label} printed: \`${v.stderrSample.split('\n')[0]}\``);
+  return [
+    `### 3. ${r.title}`,
+    `${when(r)}. ${r.config.rounds} interleaved rounds × ${r.config.startupRuns} runs; collector ${r.collector}. ${cores(r.cores)}. CPU = user + sys and peak RSS from GNU time; wall from the harness.`,
+    table(['set-up', 'CPU s', 'wall s', 'peak RSS MB', 'over node -e 0'], rows),
+    warnings.join('\n'),
+    code(Object.values(r.variants).map((v) => v.command)),
+  ];
+}
+
+function outage(r) {
+  const rows = [];
+  for (const [name, v] of Object.entries(r.variants)) {
+    if (v.skipped) {
+      rows.push([name, null, v.skipped, null, null, null, null]);
+      continue;
+    }
+    for (const [mode, m] of Object.entries(v.modes)) {
+      rows.push([
+        name,
+        mode,
+        m.median.rps,
+        `${m.rpsVsUp}x`,
+        m.median.eldP99Ms,
+        m.median.rssGrowthMB,
+        m.median.rssEndMB,
+      ]);
+    }
+  }
+  return [
+    `### 4. ${r.title}`,
+    `${when(r)}. ${r.load.rounds} interleaved rounds, a fresh app per run; ${r.load.warmupS} s warm-up (collector already in the mode), ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Collector: up = ${r.collector.up}; refused = ${r.collector.refused}; blackhole = ${r.collector.blackhole}. Event-loop delay and RSS growth cover the measured window.`,
+    table(
+      [
+        'set-up',
+        'collector',
+        'req/s',
+        'vs collector up',
+        'event-loop delay p99 ms',
+        'RSS growth MB',
+        'RSS at end MB',
+      ],
+      rows,
+    ),
+  ];
+}
+
+function amqp(r) {
+  const rows = [];
+  for (const wl of Object.values(r.workloads)) {
+    for (const s of Object.values(wl.setups)) {
+      rows.push(
+        s.skipped
+          ? [wl.label, s.label, s.skipped, null, null, null]
+          : [
+              wl.label,
+              s.label,
+              s.median.usPerOp,
+              s.extraUsPerOp != null ? `+${s.extraUsPerOp} (${s.ratioVsRaw}x)` : null,
+              s.median.spansPerMessage,
+              s.median.spansLost,
+            ],
+      );
+    }
+  }
+  return [
+    `### 5. ${r.title}`,
+    `${when(r)}. ${r.config.rounds} interleaved rounds, one process per run; ${r.config.amqpMessages} messages per publish/consume run, ${r.config.amqpRpcs} round trips per RPC run, each after a 10% warm-up. ${cores(r.cores)}. Extra µs is paired with the raw run of the same round.`,
+    table(
+      ['workload', 'set-up', 'µs per op', 'extra µs vs raw', 'spans per op received', 'spans lost'],
+      rows,
+    ),
+    code(Object.values(r.workloads).flatMap((wl) => Object.values(wl.setups).map((s) => s.command))),
+  ];
+}
+
+const RENDER = { http, decorators, startup, outage, amqp };
+
+function machine(results) {
+  const any = Object.values(results)[0];
+  if (!any) return ['No results yet: run `pnpm bench`.'];
+  const m = any.machine;
+  return [
+    `Machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}. Other work was running on it, so treat single figures as indicative; the ratios are paired within rounds.`,
+    '',
+    `Versions: ${Object.entries(m.packages)
+      .map(([p, v]) => `${p} ${v ?? '–'}`)
+      .join(', ')}.`,
+  ];
+}
+
+function targets(results) {
+  const rows = evaluateTargets(results).map((t) => [
+    t.scenario,
+    t.target,
+    t.measured,
+    t.met === null ? 'not measured' : t.met ? 'met' : 'missed',
+  ]);
+  return ['### Targets', table(['scenario', 'target', 'measured', ''], rows)];
+}
+
+/** Regenerates the figures section and returns the file written. */
 export function writeDocs() {
-  return 'pending';
+  const results = readResults();
+  const parts = [...machine(results)];
+  for (const name of Object.keys(RENDER)) {
+    if (results[name]) parts.push(...RENDER[name](results[name]));
+  }
+  parts.push(...targets(results));
+  const generated = `${START}\n<!-- generated by bench/lib/docs.mjs from bench/results/*.json; do not edit by hand -->\n\n${parts.filter(Boolean).join('\n\n')}\n\n${END}`;
+  const doc = readFileSync(DOC, 'utf8');
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${DOC} has no ${START} ... ${END} section`);
+  writeFileSync(DOC, doc.slice(0, a) + generated + doc.slice(b + END.length));
+  return DOC;
 }

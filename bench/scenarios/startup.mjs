@@ -86,7 +86,8 @@ export async function runStartup(log) {
   const variants = {};
   for (const v of VARIANTS) {
     const args = [...v.preload, '-e', '0'];
-    const entry = { label: v.label, command: describeCommand(placement.app, 'node', args, env), runs: [] };
+    const timed = ['-f', '%e %U %S %M', 'node', ...args];
+    const entry = { label: v.label, command: describeCommand(placement.app, TIME, timed, env), runs: [] };
     variants[v.name] = entry;
     const avail = v.needs ? spanwiseAvailable(...v.needs) : { ok: true };
     if (!avail.ok) {

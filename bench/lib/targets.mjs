@@ -1,0 +1,90 @@
+// The issue's targets, checked against the stored results. A target whose scenario did not run, or whose
+// Spanwise variant was skipped, is "not measured", never "met".
+
+/** Byte cap of Spanwise's export queue: SPANWISE_MAX_QUEUE_BYTES, else the documented default of 8 MiB. */
+export function queueCapMB() {
+  const raw = Number(process.env.SPANWISE_MAX_QUEUE_BYTES);
+  return (Number.isFinite(raw) && raw > 0 ? raw : 8 * 1024 * 1024) / 2 ** 20;
+}
+
+function check(target, measured, met) {
+  return { target, measured: measured ?? 'not measured', met: measured == null ? null : met };
+}
+
+const fmt = (x, unit = '') => (x == null ? null : `${x}${unit}`);
+
+/** Rows `{ scenario, target, measured, met }` for the closing note. */
+export function evaluateTargets(results) {
+  const rows = [];
+  const add = (scenario, row) => rows.push({ scenario, ...row });
+
+  const http = results.http?.variants?.spanwise;
+  const ok = http?.median && !http.skipped;
+  const ratioHttp = http?.vsUntraced?.pairedRpsRatio;
+  add('1 http', check('req/s >= 0.75x untraced', ok ? fmt(ratioHttp, 'x') : null, ratioHttp >= 0.75));
+  add(
+    '1 http',
+    check(
+      '>= 3 spans per request',
+      ok ? fmt(http.median.spansPerRequest) : null,
+      http?.median?.spansPerRequest >= 3,
+    ),
+  );
+  add(
+    '1 http',
+    check(
+      'all spans delivered',
+      ok ? `${http.median.spansLost} lost, ${http.median.droppedReported} dropped (median per run)` : null,
+      http?.median?.spansLost === 0 && http?.median?.droppedReported === 0,
+    ),
+  );
+
+  const dec = results.decorators?.setups?.spanwise;
+  for (const kind of ['sync', 'async', 'observable']) {
+    const v = dec?.vsHand?.[kind];
+    add(
+      '2 decorators',
+      check(`@Traced ${kind} <= 1.2x hand-written wrapper`, dec?.skipped ? null : fmt(v, 'x'), v <= 1.2),
+    );
+  }
+
+  const st = results.startup?.variants?.spanwise;
+  const stOk = st?.median && !st.skipped;
+  add('3 startup', check('<= 0.15 s CPU', stOk ? fmt(st.median.cpuS, ' s') : null, st?.median?.cpuS <= 0.15));
+  add(
+    '3 startup',
+    check('<= 0.3 s wall', stOk ? fmt(st.median.wallS, ' s') : null, st?.median?.wallS <= 0.3),
+  );
+  add(
+    '3 startup',
+    check(
+      '<= +25 MB peak RSS over node -e 0',
+      stOk ? fmt(st.vsNode.extraRssMB, ' MB') : null,
+      st?.vsNode?.extraRssMB <= 25,
+    ),
+  );
+
+  const out = results.outage?.variants?.spanwise;
+  const cap = queueCapMB();
+  for (const mode of ['refused', 'blackhole']) {
+    const m = out?.modes?.[mode];
+    const has = m?.median && !out.skipped;
+    add(
+      '4 outage',
+      check(
+        `collector ${mode}: req/s >= 0.95x collector-up`,
+        has ? fmt(m.rpsVsUp, 'x') : null,
+        m?.rpsVsUp >= 0.95,
+      ),
+    );
+    add(
+      '4 outage',
+      check(
+        `collector ${mode}: RSS growth <= byte cap (${cap} MB) + 16 MB`,
+        has ? fmt(m.median.rssGrowthMB, ' MB') : null,
+        m?.median?.rssGrowthMB <= cap + 16,
+      ),
+    );
+  }
+  return rows;
+}
