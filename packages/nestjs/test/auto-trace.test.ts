@@ -14,7 +14,7 @@ import {
 // biome-ignore lint/style/useImportType: Nest injects by the class that decorator metadata names
 import { NestFactory, Reflector } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoTrace, NoTrace, Traced } from '../src/index.js';
+import { autoTrace, NoTrace, Traced, TracingModule } from '../src/index.js';
 import { isChildOf, setupTracing } from './support/otel.js';
 
 const tracing = setupTracing();
@@ -87,7 +87,11 @@ class OrdersController {
   }
 }
 
-@Module({ controllers: [OrdersController], providers: [OrdersService, HealthService, ScopeGuard] })
+@Module({
+  imports: [TracingModule.forRoot()],
+  controllers: [OrdersController],
+  providers: [OrdersService, HealthService, ScopeGuard],
+})
 class AppModule {}
 
 describe('autoTrace through instrument.instanceDecorator', () => {
@@ -127,7 +131,9 @@ describe('autoTrace through instrument.instanceDecorator', () => {
       'OrdersService.list',
       'orders.custom',
     ]);
+    // One span for the route: the handler span adopts the autoTrace wrapper.
     const controller = tracing.one('OrdersController.list');
+    expect(controller.attributes['http.route']).toBe('/orders');
     expect(isChildOf(tracing.one('OrdersService.list'), controller)).toBe(true);
     expect(isChildOf(tracing.one('OrdersService.format'), tracing.one('OrdersService.list'))).toBe(true);
   });
