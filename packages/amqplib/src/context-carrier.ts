@@ -61,10 +61,16 @@ export function extractContext(msgOrHeaders: unknown, base: Context = ROOT_CONTE
  */
 export function carryContext<T extends AmqpPublishOptions>(options?: T, ctx: Context = context.active()): T {
   const headers = injectContext(options?.headers, ctx);
+  lockPropagationFields(headers);
+  return { ...(options as T), headers };
+}
+
+/** Makes the propagation fields already present in `headers` ignore later writes; returns `headers`. */
+export function lockPropagationFields(headers: HeaderCarrier): HeaderCarrier {
   for (const field of propagation.fields()) {
     lockField(headers, field);
   }
-  return { ...(options as T), headers };
+  return headers;
 }
 
 function lockField(headers: HeaderCarrier, field: string): void {

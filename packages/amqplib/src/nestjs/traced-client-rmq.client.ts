@@ -2,9 +2,9 @@ import type { ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientRMQ, RmqRecord } from '@nestjs/microservices';
 import { type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { AmqpChannel, AmqpMessage } from '../amqp-types.js';
-import { extractContext, injectContext } from '../context-carrier.js';
+import { extractContext, injectContext, lockPropagationFields } from '../context-carrier.js';
 import { startPublishSpan } from '../publish-span.js';
-import { rawConsume, runSuppressed } from '../raw-channel.js';
+import { rawConsume, runSuppressed, runUntraced } from '../raw-channel.js';
 import { recordError } from '../span-status.js';
 
 const PATTERN_ATTRIBUTE = 'messaging.nestjs.pattern';
@@ -37,6 +37,22 @@ function withContext(packet: ReadPacket, ctx: Context): ReadPacket {
  */
 export class TracedClientRMQ extends ClientRMQ {
   private readonly inFlight = new Map<string, Span>();
+
+  /**
+   * Connects with tracing suppressed: amqp-connection-manager later publishes queued messages from the context
+   * its connection was created in, which would otherwise be the first caller's request.
+   */
+  override connect(): Promise<unknown> {
+    return runUntraced(() => super.connect());
+  }
+
+  /** The headers of every outgoing message, with the propagation fields locked against a later overwrite. */
+  protected override mergeHeaders(
+    requestHeaders?: Record<string, string>,
+  ): Record<string, string> | undefined {
+    const merged = super.mergeHeaders(requestHeaders);
+    return merged === undefined ? merged : (lockPropagationFields(merged) as Record<string, string>);
+  }
 
   override async consumeChannel(channel: Parameters<ClientRMQ['consumeChannel']>[0]): Promise<void> {
     const noAck = this.getOptionsProp(this.options, 'noAck', true);
