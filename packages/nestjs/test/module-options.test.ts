@@ -81,6 +81,12 @@ describe('TracingModule options', () => {
     await app.close();
   });
 
+  it('takes isGlobal as an extra, not as an option', async () => {
+    const app = await boot(TracingModule.forRoot({ isGlobal: false, handlerSpans: true }));
+    expect(app.get(TraceService)).toBeInstanceOf(TraceService);
+    await app.close();
+  });
+
   it.each([
     [{ handlerSpans: 'yes' }, /"handlerSpans" must be a boolean/],
     [{ isExpectedError: true }, /"isExpectedError" must be a function/],
