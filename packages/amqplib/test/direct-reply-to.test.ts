@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DirectReplyToClient,
   extractContext,
+  isAmqpTracingError,
   isReplyTimeoutError,
   reply,
   tracedConsume,
@@ -164,6 +165,30 @@ describe.skipIf(skipWithoutBroker(problem))('DirectReplyToClient on a real broke
     await waitFor(() => impatient.lateReplies === lateBefore + 1);
     expect(impatient.pendingCount).toBe(0);
     expect(tracing.spans()).toHaveLength(1);
+  });
+
+  it('rejects waiting requests with ChannelClosedError when the channel closes, leaving nothing pending', async () => {
+    const q = await requestQueue('closing');
+    let delivered!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
+    await responder.consume(q, (msg) => {
+      if (msg !== null) delivered();
+    });
+    const ch = await callerConn.createChannel();
+    const doomed = new DirectReplyToClient(ch, { timeoutMs: 10_000 });
+    const failure = doomed.request(q, Buffer.from('ping')).catch((err: unknown) => err);
+    await arrived;
+    expect(doomed.pendingCount).toBe(1);
+    await ch.close();
+    const err = await failure;
+    expect(isAmqpTracingError(err)).toBe(true);
+    expect((err as Error).name).toBe('ChannelClosedError');
+    expect(doomed.pendingCount).toBe(0);
+    const send = spanNamed(tracing.spans(), `send ${q}`);
+    expect(send.status.code).toBe(SpanStatusCode.ERROR);
+    expect(send.attributes['error.type']).toBe('ChannelClosedError');
   });
 
   it('keeps 200 concurrent requests apart: each reply resumes in its own caller context', async () => {
