@@ -22,7 +22,8 @@ interface Scenario {
 /** Runs one configuration of the matrix in its own process (the stock instrumentation patches on require). */
 async function runConfiguration(
   mode: 'stock' | 'plain',
-): Promise<Record<string, Scenario> & { elsewhere: string[] }> {
+  amqplibModule: string,
+): Promise<Record<string, Scenario> & { elsewhere: string[]; amqplibVersion: string }> {
   const { stdout } = await exec(
     process.execPath,
     [
@@ -32,17 +33,22 @@ async function runConfiguration(
       'test/fixtures/coexistence.cjs',
       mode,
     ],
-    { cwd: packageDir, env: { ...process.env, AMQP_URL }, timeout: 60_000 },
+    { cwd: packageDir, env: { ...process.env, AMQP_URL, AMQPLIB_MODULE: amqplibModule }, timeout: 60_000 },
   );
   return JSON.parse(stdout);
 }
 
 describe.skipIf(skipWithoutBroker(problem))('with and without @opentelemetry/instrumentation-amqplib', () => {
-  it.each(['stock', 'plain'] as const)(
-    '%s: exactly one PRODUCER and one CONSUMER span per message',
-    async (mode) => {
+  it.each([
+    ['stock', 'amqplib'],
+    ['plain', 'amqplib'],
+    ['plain', 'amqplib-0.10'],
+  ] as const)(
+    '%s, %s: exactly one PRODUCER and one CONSUMER span per message',
+    async (mode, amqplibModule) => {
       requireBroker(problem);
-      const result = await runConfiguration(mode);
+      const result = await runConfiguration(mode, amqplibModule);
+      expect(result.amqplibVersion).toMatch(amqplibModule === 'amqplib' ? /^2\./ : /^0\.10\./);
 
       // The control proves the configuration: plain amqplib calls are traced only by the stock instrumentation.
       expect(result.control?.kinds).toEqual(mode === 'stock' ? ['CONSUMER', 'PRODUCER'] : []);
