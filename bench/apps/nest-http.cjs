@@ -6,8 +6,8 @@
 // BENCH_VARIANT: untraced | stock | otel-http | spanwise. The stock and otel-http variants are preloaded
 // with ./otel-sdk.cjs, the spanwise one with @spanwise/core/register.
 //
-// The harness talks to it over IPC: `drain` flushes the tracer and reports counters; `sample` reports RSS
-// and event-loop delay since the last `reset`.
+// The harness talks to it over IPC: `drain` flushes the tracer and reports counters; `sample` reports RSS,
+// event-loop delay and CPU time (user + system) per handled request since the last `reset`.
 require('reflect-metadata');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { Controller, Get, Injectable, Module } = require('@nestjs/common');
@@ -108,23 +108,53 @@ async function drain(hook) {
   }
 }
 
+/**
+ * With BENCH_PROFILE_FILE set, a V8 CPU profile of the measured window only (from `reset` to `sample`), so
+ * start-up and warm-up do not blur where the per-request time goes.
+ */
+function windowProfiler(file) {
+  const { Session } = require('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  return {
+    async start() {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      require('node:fs').writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
+
 async function main() {
   const hook = variant === 'spanwise' ? spanwiseHook() : tracingHook;
   const app = await NestFactory.create(AppModule, { logger: false });
   await app.listen(0, '127.0.0.1');
   const eld = monitorEventLoopDelay({ resolution: 10 });
+  let window = { cpu: process.cpuUsage(), handled };
+  const profiler = process.env.BENCH_PROFILE_FILE ? windowProfiler(process.env.BENCH_PROFILE_FILE) : null;
   eld.enable();
   process.on('message', async (msg) => {
     const reply = (body) => process.send({ id: msg.id, ...body });
     try {
-      if (msg.cmd === 'reset') {
+      if (msg.cmd === 'exit') {
+        process.exit(0);
+      } else if (msg.cmd === 'reset') {
         eld.reset();
+        if (profiler) await profiler.start();
+        window = { cpu: process.cpuUsage(), handled };
         reply({ rssBytes: process.memoryUsage.rss() });
       } else if (msg.cmd === 'sample') {
+        const cpu = process.cpuUsage(window.cpu);
+        if (profiler) await profiler.stop();
         reply({
           rssBytes: process.memoryUsage.rss(),
           eldP99Ms: eld.percentile(99) / 1e6,
           eldMaxMs: eld.max / 1e6,
+          cpuUs: cpu.user + cpu.system,
+          handledInWindow: handled - window.handled,
           handled,
         });
       } else if (msg.cmd === 'drain') {

@@ -27,13 +27,15 @@ const when = (r) => `${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC, load av
 function http(r) {
   const rows = Object.entries(r.variants).map(([name, v]) =>
     v.skipped
-      ? [name, v.skipped, null, null, null, null, null]
+      ? [name, v.skipped, null, null, null, null, null, null, null]
       : [
           name,
           v.median.rps,
           v.vsUntraced ? `${v.vsUntraced.pairedRpsRatio}x (${v.vsUntraced.pairedRange.join('–')})` : null,
           v.median.latencyP50Ms,
           v.median.latencyP99Ms,
+          v.median.cpuUsPerRequest,
+          v.vsUntraced ? `${v.vsUntraced.pairedCpuCapacityRatio}x` : null,
           v.median.spansPerRequest,
           `${v.median.spansLost}${v.median.droppedReported != null ? ` (reported ${v.median.droppedReported})` : ''}`,
         ],
@@ -48,15 +50,43 @@ function http(r) {
     );
   return [
     `### 1. ${r.title}`,
-    `${when(r)}. ${r.load.rounds} interleaved rounds; per run ${r.load.warmupS} s warm-up, ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Ratios are paired with the untraced run of the same round (median, min–max). Spans lost = ended in the app − received after the drain.`,
-    table(['set-up', 'req/s', 'vs untraced', 'p50 ms', 'p99 ms', 'spans/req received', 'spans lost'], rows),
+    `${when(r)}. ${r.load.rounds} interleaved rounds; per run ${r.load.warmupS} s warm-up, ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Ratios are paired with the untraced run of the same round (median, min–max). App CPU µs/req is the app process's user+system CPU over the measured window divided by the requests it handled; capacity vs untraced is the untraced CPU per request over this set-up's, which holds even when the load generator, not the app, saturated first. Spans lost = ended in the app − received after the drain.`,
+    table(
+      [
+        'set-up',
+        'req/s',
+        'vs untraced',
+        'p50 ms',
+        'p99 ms',
+        'app CPU µs/req',
+        'capacity vs untraced (CPU)',
+        'spans/req received',
+        'spans lost',
+      ],
+      rows,
+    ),
     names.length ? `Spans per request at the receiver (last round):\n${names.join('\n')}` : '',
+    ...profiles(r.variants),
     'Commands (the harness starts each, pins it and fills in the ports):',
     code(
       Object.entries(r.variants)
         .flatMap(([name, v]) => [`# ${name}: ${v.label}`, v.commands.app])
         .concat(['# load', Object.values(r.variants)[0].commands.load]),
     ),
+  ];
+}
+
+/** With BENCH_CPU_PROF=1: self time per request by package, from the measured window's CPU profile. */
+function profiles(variants) {
+  const withProfile = Object.entries(variants).filter(([, v]) => v.profile);
+  if (withProfile.length === 0) return [];
+  const lines = withProfile.map(
+    ([name, v]) =>
+      `- ${name} (${v.profile.usPerRequest} µs/request in the profile): ` +
+      v.profile.areas.map((a) => `${a.name} ${a.usPerRequest}`).join(', '),
+  );
+  return [
+    `Where the time goes (self time, µs per request, last profiled round; \`BENCH_CPU_PROF=1\`):\n${lines.join('\n')}`,
   ];
 }
 

@@ -5,6 +5,7 @@ import { spanwiseAvailable } from './availability.mjs';
 import { config } from './config.mjs';
 import { appsDir, benchDir } from './paths.mjs';
 import { describeCommand, placement, runNodeJson, startNode } from './procs.mjs';
+import { summarizeProfile } from './profile-summary.mjs';
 
 const APP = 'apps/nest-http.cjs';
 const OTEL_PRELOAD = ['--require', './apps/otel-sdk.cjs'];
@@ -51,6 +52,19 @@ export function httpCommands(name, endpoint) {
   };
 }
 
+/** Self time per request of the top areas in the measured window's profile. */
+function perRequestProfile(file, result) {
+  const requests = result.handledInWindow;
+  const summary = summarizeProfile(file, 12);
+  const perReq = (ms) => Math.round(((ms * 1000) / requests) * 10) / 10;
+  return {
+    file,
+    requests,
+    usPerRequest: perReq(summary.totalMs),
+    areas: summary.areas.map(([name, ms, pct]) => ({ name, usPerRequest: perReq(ms), pct })),
+  };
+}
+
 function load(url, durationS) {
   return runNodeJson(placement.load, [
     join(appsDir, 'load.cjs'),
@@ -63,7 +77,7 @@ function load(url, durationS) {
  * growth and event-loop delay over the measured window; with `drain`, the tracer is flushed first so
  * the receiver's span count is final.
  */
-export async function runHttpOnce(name, { endpoint, drain = true, sample = false }) {
+export async function runHttpOnce(name, { endpoint, drain = true, sample = false, profileDir }) {
   const v = HTTP_VARIANTS[name];
   const env = {
     ...v.env,
@@ -71,6 +85,10 @@ export async function runHttpOnce(name, { endpoint, drain = true, sample = false
     OTEL_SERVICE_NAME: 'bench-http',
     NODE_ENV: 'production',
   };
+  if (profileDir) {
+    if (!sample) throw new Error('a profile covers the sampled window: pass sample: true with profileDir');
+    env.BENCH_PROFILE_FILE = join(profileDir, `${name}-${Date.now()}.cpuprofile`);
+  }
   const app = await startNode(placement.app, v.args, { env, cwd: benchDir, timeoutMs: 60_000 });
   try {
     const url = `http://127.0.0.1:${app.ready}/hello`;
@@ -83,13 +101,18 @@ export async function runHttpOnce(name, { endpoint, drain = true, sample = false
       result.rssEndMB = after.rssBytes / 2 ** 20;
       result.eldP99Ms = after.eldP99Ms;
       result.eldMaxMs = after.eldMaxMs;
+      result.handledInWindow = after.handledInWindow;
+      result.cpuUsPerRequest = after.handledInWindow > 0 ? after.cpuUs / after.handledInWindow : null;
+      result.appCpuBusy = after.cpuUs / (config.durationS * 1e6);
     }
     const counters = await app.request({ cmd: drain ? 'drain' : 'counts' }, 60_000);
+    if (env.BENCH_PROFILE_FILE) result.profile = perRequestProfile(env.BENCH_PROFILE_FILE, result);
     return { ...result, app: counters };
   } catch (err) {
     const { stderr } = app.output();
     throw new Error(`${name}: ${err.message}\n${stderr}`);
   } finally {
-    await app.stop();
+    // An orderly exit over IPC (stock's SIGTERM handler would flush first); SIGTERM/SIGKILL if that fails.
+    await app.exit();
   }
 }

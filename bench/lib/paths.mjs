@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { config } from './config.mjs';
 
 /** bench/ */
 export const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -9,3 +11,11 @@ export const rootDir = dirname(benchDir);
 export const resultsDir = join(benchDir, 'results');
 /** The benchmark apps. */
 export const appsDir = join(benchDir, 'apps');
+
+/** With BENCH_CPU_PROF=1, bench/results/profiles/<scenario> (created); otherwise undefined. */
+export function profileDir(scenario) {
+  if (!config.cpuProf) return undefined;
+  const dir = join(resultsDir, 'profiles', scenario);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

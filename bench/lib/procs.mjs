@@ -61,6 +61,7 @@ export function startNode(cpu, args, { env = {}, cwd, timeoutMs = 30_000 } = {})
         throw new Error(`${err.message}\n${stderr}`);
       }),
     stop: () => stop(child),
+    exit: () => exitOverIpc(child),
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -120,6 +121,19 @@ function request(child, msg, ms) {
     }
     child.on('message', onMessage);
     child.send({ id, ...msg });
+  });
+}
+
+/** Asks the child to `process.exit()` (it handles `{ cmd: 'exit' }`); falls back to `stop`. */
+function exitOverIpc(child) {
+  if (!child.connected) return stop(child);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => stop(child).then(resolve), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.send({ cmd: 'exit' });
   });
 }
 

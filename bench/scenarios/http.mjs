@@ -4,6 +4,7 @@
 
 import { config } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
+import { profileDir } from '../lib/paths.mjs';
 import { placement } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
 import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
@@ -26,7 +27,11 @@ export async function runHttp(log) {
     for (let r = 0; r < config.rounds; r++) {
       for (const name of roundOrder(active, r)) {
         await sink.reset();
-        const run = await runHttpOnce(name, { endpoint: sink.endpoint });
+        const run = await runHttpOnce(name, {
+          endpoint: sink.endpoint,
+          sample: true,
+          profileDir: profileDir('http'),
+        });
         const recv = await sink.counts();
         run.round = r;
         run.spansReceived = recv.spans;
@@ -38,6 +43,7 @@ export async function runHttp(log) {
         variants[name].runs.push(run);
         log(
           `  round ${r + 1} ${name}: ${Math.round(run.rps)} req/s, p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms, ` +
+            `${run.cpuUsPerRequest?.toFixed(1)} us CPU/req (app ${Math.round(run.appCpuBusy * 100)}% busy), ` +
             `${run.spansPerRequest?.toFixed(2) ?? '-'} spans/req, lost ${run.spansLost ?? '-'}`,
         );
       }
@@ -79,6 +85,14 @@ function summarize(variants) {
         med((x) => x.spansPerRequest),
         2,
       ),
+      cpuUsPerRequest: round(
+        med((x) => x.cpuUsPerRequest),
+        1,
+      ),
+      appCpuBusy: round(
+        med((x) => x.appCpuBusy),
+        2,
+      ),
       spansLost: med((x) => x.spansLost),
       spansLostFraction: round(
         med((x) => (x.app.ended ? x.spansLost / x.app.ended : 0)),
@@ -87,14 +101,22 @@ function summarize(variants) {
       droppedReported: med((x) => x.app.dropped),
     };
     entry.spanNamesPerRequest = perRequestNames(entry.runs.at(-1));
+    const profiled = entry.runs.filter((x) => x.profile);
+    if (profiled.length > 0) entry.profile = profiled.at(-1).profile;
   }
   if (!base?.median) return;
   for (const entry of Object.values(variants)) {
     if (!entry.median) continue;
     // Paired ratio: each run against the untraced run of the same round, then the median of those.
     const paired = entry.runs.map((x) => ratio(x.rps, base.runs.find((b) => b.round === x.round)?.rps));
+    // CPU-based capacity: untraced CPU per request over this variant's, paired per round. It does not
+    // depend on whether the app or the load generator saturated first.
+    const cpuPaired = entry.runs.map((x) =>
+      ratio(base.runs.find((b) => b.round === x.round)?.cpuUsPerRequest, x.cpuUsPerRequest),
+    );
     entry.vsUntraced = {
       rpsRatio: round(ratio(entry.median.rps, base.median.rps)),
+      pairedCpuCapacityRatio: round(median(cpuPaired)),
       pairedRpsRatio: round(median(paired)),
       pairedRange: [
         round(Math.min(...paired.filter(Number.isFinite))),

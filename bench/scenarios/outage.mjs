@@ -4,6 +4,7 @@
 
 import { config } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
+import { profileDir } from '../lib/paths.mjs';
 import { closedPort } from '../lib/ports.mjs';
 import { placement } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
@@ -39,7 +40,12 @@ export async function runOutage(log) {
         for (const mode of roundOrder(VARIANTS[name], r)) {
           await sink.mode(mode === 'blackhole' ? 'blackhole' : 'up');
           const endpoint = mode === 'refused' ? refusedEndpoint : sink.endpoint;
-          const run = await runHttpOnce(name, { endpoint, drain: false, sample: true });
+          const run = await runHttpOnce(name, {
+            endpoint,
+            drain: false,
+            sample: true,
+            profileDir: profileDir('outage'),
+          });
           await sink.mode('up');
           run.round = r;
           variants[name].modes[mode].runs.push(run);
