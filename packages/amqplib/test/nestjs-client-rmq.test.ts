@@ -10,6 +10,7 @@ import {
   Transport,
 } from '@nestjs/microservices';
 import { type Span, SpanKind, trace } from '@opentelemetry/api';
+import amqp from 'amqplib';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { extractContext } from '../src/index.js';
@@ -89,6 +90,9 @@ describe.skipIf(skipWithoutBroker(problem)).each(servers)(
     afterAll(async () => {
       await client?.close();
       await server?.close();
+      const conn = await amqp.connect(AMQP_URL);
+      await (await conn.createChannel()).deleteQueue(queue);
+      await conn.close();
       await tracing?.shutdown();
     });
 
