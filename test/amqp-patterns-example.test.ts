@@ -16,8 +16,10 @@ it.skipIf(skipWithoutBroker(problem))(
   'examples/amqp-patterns prints one clean trace per pattern',
   async () => {
     requireBroker(problem);
+    // NO_COLOR: spanwise dev colours its output under CI=true (picocolors), and the assertions read plain text.
     const result = await runNode([join(__dirname, '..', 'examples', 'amqp-patterns', 'run.mjs')], {
       AMQP_URL,
+      NO_COLOR: '1',
     });
     expect(result.code, result.stderr).toBe(0);
     const out = result.stdout;
