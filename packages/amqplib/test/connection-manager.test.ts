@@ -141,6 +141,39 @@ describe.skipIf(skipWithoutBroker(problem))(
       expectOwnTrace('reconnect-carry', true);
     });
 
+    it("a consumer set up in the channel wrapper's setup function", async () => {
+      const q = `${queue}.setup`;
+      const consumerManager = connect([AMQP_URL]);
+      let consumerWrapper!: ChannelWrapper;
+      const handled = new Promise<string | undefined>((resolve) => {
+        consumerWrapper = consumerManager.createChannel({
+          setup: async (
+            ch: Parameters<typeof tracedConsume>[0] & { assertQueue(q: string, o: object): Promise<unknown> },
+          ) => {
+            await ch.assertQueue(q, { autoDelete: true });
+            await tracedConsume(ch, q, (msg) => {
+              if (msg === null) return;
+              ch.ack?.(msg);
+              resolve(trace.getActiveSpan()?.spanContext().traceId);
+            });
+          },
+        });
+      });
+      // Resolves once the setup function (queue + consumer) has run.
+      await consumerWrapper.waitForConnect();
+      const sent = tracer().startActiveSpan('request setup', (span) => {
+        requests.set('setup', span);
+        const done = traced.sendToQueue(q, Buffer.from('s'), { messageId: 'setup' });
+        span.end();
+        return done;
+      });
+      await sent;
+      expect(await handled).toBe(requests.get('setup')?.spanContext().traceId);
+      await waitFor(() => spansOf('setup').consumer !== undefined);
+      expectOwnTrace('setup');
+      await consumerManager.close();
+    });
+
     it('messages queued behind backpressure', async () => {
       const labels = Array.from({ length: 40 }, (_, i) => `pressure-${i}`);
       // With 4 KiB frames, 40 messages of 256 KiB are ~2600 frames: more than amqplib's channel buffer takes in
