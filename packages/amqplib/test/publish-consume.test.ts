@@ -106,6 +106,26 @@ describe.skipIf(skipWithoutBroker(problem))('tracedSendToQueue -> tracedConsume 
     });
   });
 
+  it('on a confirm channel the span ends on the broker ack and the callback runs in the caller context', async () => {
+    const q = await freshQueue('confirm');
+    const confirmCh = await producer.createConfirmChannel();
+    const request = trace.getTracer('test').startSpan('request');
+    const confirmed = await context.with(trace.setSpan(ROOT_CONTEXT, request), () => {
+      const spansBefore = tracing.spans().length;
+      return new Promise<{ err: unknown; active: unknown; endedBefore: boolean }>((resolve) => {
+        tracedSendToQueue(confirmCh, q, Buffer.from('c'), {}, (err) => {
+          resolve({ err, active: trace.getActiveSpan(), endedBefore: tracing.spans().length > spansBefore });
+        });
+      });
+    });
+    request.end();
+    expect(confirmed).toEqual({ err: null, active: request, endedBefore: true });
+    const publish = spanNamed(tracing.spans(), `publish ${q}`);
+    expect(isChildOf(publish, request.spanContext())).toBe(true);
+    expect(publish.status.code).toBe(SpanStatusCode.UNSET);
+    await confirmCh.close();
+  });
+
   it('link mode starts a new trace linked to the producer span and keeps the baggage', async () => {
     const q = await freshQueue('links');
     let tenant: string | undefined;
