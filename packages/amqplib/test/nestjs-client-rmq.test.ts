@@ -58,6 +58,7 @@ const servers = [
   { noAck: true, strategy: 'ServerRMQ' },
   { noAck: false, strategy: 'ServerRMQ' },
   { noAck: true, strategy: 'TracedServerRMQ' },
+  { noAck: false, strategy: 'TracedServerRMQ' },
 ] as const;
 
 describe.skipIf(skipWithoutBroker(problem)).each(servers)(
