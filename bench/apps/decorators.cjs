@@ -144,7 +144,8 @@ async function main() {
   });
   await bench.run();
   // A set-up that traced nothing would look free: refuse to report it.
-  if (setup !== 'none' && ended === 0) throw new Error(`${setup}: no span ended; the decorator did not trace`);
+  if (setup !== 'none' && ended === 0)
+    throw new Error(`${setup}: no span ended; the decorator did not trace`);
   const out = { setup, spansEnded: ended, tasks: {} };
   for (const task of bench.tasks) {
     if (task.result.state !== 'completed')

@@ -109,6 +109,17 @@ async function drain(hook) {
 }
 
 /**
+ * JS heap plus external memory (Buffers, where an encoded export queue lives) after a full GC, when started
+ * with --expose-gc: what the process really retains.
+ */
+function heapAfterGc() {
+  if (typeof globalThis.gc !== 'function') return null;
+  globalThis.gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+/**
  * With BENCH_PROFILE_FILE set, a V8 CPU profile of the measured window only (from `reset` to `sample`), so
  * start-up and warm-up do not blur where the per-request time goes.
  */
@@ -145,12 +156,13 @@ async function main() {
         eld.reset();
         if (profiler) await profiler.start();
         window = { cpu: process.cpuUsage(), handled };
-        reply({ rssBytes: process.memoryUsage.rss() });
+        reply({ rssBytes: process.memoryUsage.rss(), heapAfterGcBytes: heapAfterGc() });
       } else if (msg.cmd === 'sample') {
         const cpu = process.cpuUsage(window.cpu);
         if (profiler) await profiler.stop();
         reply({
           rssBytes: process.memoryUsage.rss(),
+          heapAfterGcBytes: heapAfterGc(),
           eldP99Ms: eld.percentile(99) / 1e6,
           eldMaxMs: eld.max / 1e6,
           cpuUs: cpu.user + cpu.system,

@@ -28,8 +28,11 @@ export const config = {
   amqpMessages: int('BENCH_AMQP_MESSAGES', 5000),
   amqpRpcs: int('BENCH_AMQP_RPCS', 1000),
   amqpUrl: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
-  /** `BENCH_CPU_PROF=1`: the HTTP apps write V8 CPU profiles to bench/results/profiles/<scenario>. */
-  cpuProf: process.env.BENCH_CPU_PROF === '1',
+  /**
+   * CPU profiles (on unless `BENCH_CPU_PROF=0`): one extra, unreported run per HTTP variant and per start-up
+   * set-up under the profiler, written to bench/results/profiles/<scenario> and summarised per package.
+   */
+  cpuProf: process.env.BENCH_CPU_PROF !== '0',
   /** `BENCH_PIN=0` turns core pinning off. */
   pin: process.env.BENCH_PIN !== '0',
   cores: availableParallelism(),

@@ -86,7 +86,7 @@ function profiles(variants) {
       v.profile.areas.map((a) => `${a.name} ${a.usPerRequest}`).join(', '),
   );
   return [
-    `Where the time goes (self time, µs per request, last profiled round; \`BENCH_CPU_PROF=1\`):\n${lines.join('\n')}`,
+    `Where the time goes (self time in µs per request by package, from one extra profiled run per set-up that is not part of the figures above):\n${lines.join('\n')}`,
   ];
 }
 
@@ -142,15 +142,29 @@ function startup(r) {
     `${when(r)}. ${r.config.rounds} interleaved rounds × ${r.config.startupRuns} runs; collector ${r.collector}. ${cores(r.cores)}. CPU = user + sys and peak RSS from GNU time; wall from the harness.`,
     table(['set-up', 'CPU s', 'wall s', 'peak RSS MB', 'over node -e 0'], rows),
     warnings.join('\n'),
+    startupProfiles(r.variants),
     code(Object.values(r.variants).map((v) => v.command)),
   ];
+}
+
+function startupProfiles(variants) {
+  const lines = Object.values(variants)
+    .filter((v) => v.profile)
+    .map(
+      (v) =>
+        `- ${v.label}: ${v.profile.modules} CommonJS modules loaded; profile ${v.profile.profileMs} ms: ` +
+        v.profile.areas.map((a) => `${a.name} ${a.ms}`).join(', '),
+    );
+  return lines.length
+    ? `Where start-up goes (one extra \`--cpu-prof\` run per set-up, self time in ms):\n${lines.join('\n')}`
+    : '';
 }
 
 function outage(r) {
   const rows = [];
   for (const [name, v] of Object.entries(r.variants)) {
     if (v.skipped) {
-      rows.push([name, null, v.skipped, null, null, null, null]);
+      rows.push([name, null, v.skipped, null, null, null, null, null, null]);
       continue;
     }
     for (const [mode, m] of Object.entries(v.modes)) {
@@ -161,13 +175,15 @@ function outage(r) {
         `${m.rpsVsUp}x`,
         m.median.eldP99Ms,
         m.median.rssGrowthMB,
-        m.median.rssEndMB,
+        m.rssGrowthOverUpMB,
+        m.median.heapRetainedGrowthMB,
+        m.lastStats ? `${Math.round(m.lastStats.queuedBytes / 1024)} KiB, ${m.lastStats.circuit}` : null,
       ]);
     }
   }
   return [
     `### 4. ${r.title}`,
-    `${when(r)}. ${r.load.rounds} interleaved rounds, a fresh app per run; ${r.load.warmupS} s warm-up (collector already in the mode), ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Collector: up = ${r.collector.up}; refused = ${r.collector.refused}; blackhole = ${r.collector.blackhole}. Event-loop delay and RSS growth cover the measured window.`,
+    `${when(r)}. ${r.load.rounds} interleaved rounds, a fresh app per run; ${r.load.warmupS} s warm-up (collector already in the mode), ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Collector: up = ${r.collector.up}; refused = ${r.collector.refused}; blackhole = ${r.collector.blackhole}. Event-loop delay and memory cover the measured window. ${r.memory}`,
     table(
       [
         'set-up',
@@ -176,7 +192,9 @@ function outage(r) {
         'vs collector up',
         'event-loop delay p99 ms',
         'RSS growth MB',
-        'RSS at end MB',
+        'RSS growth over collector-up MB',
+        'heap retained growth MB',
+        'Spanwise queue at end, circuit',
       ],
       rows,
     ),

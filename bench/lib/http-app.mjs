@@ -77,7 +77,7 @@ function load(url, durationS) {
  * growth and event-loop delay over the measured window; with `drain`, the tracer is flushed first so
  * the receiver's span count is final.
  */
-export async function runHttpOnce(name, { endpoint, drain = true, sample = false, profileDir }) {
+export async function runHttpOnce(name, { endpoint, drain = true, sample = false, gc = false, profileDir }) {
   const v = HTTP_VARIANTS[name];
   const env = {
     ...v.env,
@@ -89,7 +89,8 @@ export async function runHttpOnce(name, { endpoint, drain = true, sample = false
     if (!sample) throw new Error('a profile covers the sampled window: pass sample: true with profileDir');
     env.BENCH_PROFILE_FILE = join(profileDir, `${name}-${Date.now()}.cpuprofile`);
   }
-  const app = await startNode(placement.app, v.args, { env, cwd: benchDir, timeoutMs: 60_000 });
+  const args = gc ? ['--expose-gc', ...v.args] : v.args;
+  const app = await startNode(placement.app, args, { env, cwd: benchDir, timeoutMs: 60_000 });
   try {
     const url = `http://127.0.0.1:${app.ready}/hello`;
     await load(url, config.warmupS);
@@ -99,6 +100,8 @@ export async function runHttpOnce(name, { endpoint, drain = true, sample = false
       const after = await app.request({ cmd: 'sample' });
       result.rssGrowthMB = (after.rssBytes - before.rssBytes) / 2 ** 20;
       result.rssEndMB = after.rssBytes / 2 ** 20;
+      result.heapRetainedGrowthMB =
+        after.heapAfterGcBytes === null ? null : (after.heapAfterGcBytes - before.heapAfterGcBytes) / 2 ** 20;
       result.eldP99Ms = after.eldP99Ms;
       result.eldMaxMs = after.eldMaxMs;
       result.handledInWindow = after.handledInWindow;

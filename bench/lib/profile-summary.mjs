@@ -6,6 +6,7 @@ import { join } from 'node:path';
 /** Which package, workspace package or runtime area a script URL belongs to. */
 function area(url, functionName) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  if (url.startsWith('node:internal/modules/')) return 'node: module loading';
   if (url.startsWith('node:')) return 'node internals';
   const pnpm = url.match(/node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
   if (pnpm) return pnpm[1];

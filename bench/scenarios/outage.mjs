@@ -4,7 +4,6 @@
 
 import { config } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
-import { profileDir } from '../lib/paths.mjs';
 import { closedPort } from '../lib/ports.mjs';
 import { placement } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
@@ -44,14 +43,14 @@ export async function runOutage(log) {
             endpoint,
             drain: false,
             sample: true,
-            profileDir: profileDir('outage'),
+            gc: true,
           });
           await sink.mode('up');
           run.round = r;
           variants[name].modes[mode].runs.push(run);
           log(
             `  round ${r + 1} ${name} collector ${mode}: ${Math.round(run.rps)} req/s, eld p99 ${run.eldP99Ms.toFixed(1)} ms, ` +
-              `rss +${run.rssGrowthMB.toFixed(1)} MB`,
+              `rss +${run.rssGrowthMB.toFixed(1)} MB, heap retained +${run.heapRetainedGrowthMB.toFixed(1)} MB`,
           );
         }
       }
@@ -68,8 +67,15 @@ export async function runOutage(log) {
         eldP99Ms: round(median(runs.map((x) => x.eldP99Ms)), 1),
         rssGrowthMB: round(median(runs.map((x) => x.rssGrowthMB)), 1),
         rssEndMB: round(median(runs.map((x) => x.rssEndMB)), 1),
+        heapRetainedGrowthMB: round(median(runs.map((x) => x.heapRetainedGrowthMB)), 1),
       };
       const up = entry.modes.up.runs;
+      const sameRound = (x) => up.find((u) => u.round === x.round);
+      // What the outage adds on top of the same load with the collector up, paired per round.
+      entry.modes[m].rssGrowthOverUpMB = round(
+        median(runs.map((x) => x.rssGrowthMB - sameRound(x)?.rssGrowthMB)),
+        1,
+      );
       entry.modes[m].rpsVsUp = round(
         median(runs.map((x) => ratio(x.rps, up.find((u) => u.round === x.round)?.rps))),
       );
@@ -90,6 +96,9 @@ export async function runOutage(log) {
       warmupS: config.warmupS,
       rounds: config.rounds,
     },
+    memory:
+      'RSS growth, and JS heap + external memory retained after a full GC (the app runs with --expose-gc), over the measured window; ' +
+      '"over collector-up" subtracts the same set-up\'s collector-up run of the same round.',
     collector: {
       up: 'bench sink answering 200',
       refused: `closed port (${refusedEndpoint})`,

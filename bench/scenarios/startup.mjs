@@ -1,14 +1,15 @@
 // Scenario 3: start-up and exit of `node -e 0`, alone and with each register hook, the collector
 // unreachable. CPU (user+sys), wall and peak RSS come from GNU time around the child.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spanwiseAvailable } from '../lib/availability.mjs';
 import { config } from '../lib/config.mjs';
-import { benchDir } from '../lib/paths.mjs';
+import { benchDir, profileDir } from '../lib/paths.mjs';
 import { closedPort } from '../lib/ports.mjs';
 import { describeCommand, pinnedCommand, placement } from '../lib/procs.mjs';
+import { summarizeProfile } from '../lib/profile-summary.mjs';
 import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
 
 const TIME = '/usr/bin/time';
@@ -75,6 +76,27 @@ function timedRun(args, env) {
   });
 }
 
+/**
+ * Where start-up goes, outside the timed runs: one run under --cpu-prof summarised per package, and the
+ * number of CommonJS modules the preload leaves in require.cache.
+ */
+function profileStartup(v, env, dir) {
+  const opts = { cwd: benchDir, env: { ...process.env, ...env }, encoding: 'utf8' };
+  spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...v.args], opts);
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  const counted = spawnSync(
+    process.execPath,
+    [...v.preload, '-p', 'Object.keys(require.cache).length'],
+    opts,
+  );
+  const summary = file ? summarizeProfile(join(dir, file), 8) : null;
+  return {
+    modules: Number(counted.stdout.trim()),
+    profileMs: summary?.totalMs ?? null,
+    areas: summary ? summary.areas.map(([name, ms]) => ({ name, ms })) : [],
+  };
+}
+
 /** Runs scenario 3 and returns its result body. */
 export async function runStartup(log) {
   const port = await closedPort();
@@ -104,6 +126,13 @@ export async function runStartup(log) {
           `  round ${r + 1} ${v.name}: cpu ${run.cpuS.toFixed(2)} s, wall ${run.wallS.toFixed(2)} s, rss ${run.maxRssMB.toFixed(1)} MB, exit ${run.code}`,
         );
       }
+    }
+  }
+  const dir = profileDir('startup');
+  if (dir) {
+    for (const v of active) {
+      variants[v.name].profile = profileStartup(v, env, join(dir, v.name));
+      log(`  profile ${v.name}: ${variants[v.name].profile.modules} CommonJS modules loaded`);
     }
   }
   const base = variants.node;
