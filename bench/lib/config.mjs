@@ -33,7 +33,14 @@ export const config = {
    * set-up under the profiler, written to bench/results/profiles/<scenario> and summarised per package.
    */
   cpuProf: process.env.BENCH_CPU_PROF !== '0',
+  /** `BENCH_VARIANTS=untraced,spanwise`: run only these variants (set-ups) of each scenario. */
+  only: process.env.BENCH_VARIANTS ? process.env.BENCH_VARIANTS.split(',').map((s) => s.trim()) : null,
   /** `BENCH_PIN=0` turns core pinning off. */
   pin: process.env.BENCH_PIN !== '0',
   cores: availableParallelism(),
 };
+
+/** Whether a variant (set-up) runs, given BENCH_VARIANTS; the baselines a scenario compares with always run. */
+export function selected(name, baselines = []) {
+  return config.only === null || config.only.includes(name) || baselines.includes(name);
+}

@@ -3,7 +3,7 @@
 // (apps/amqp.cjs); set-ups are interleaved round by round; spans are counted at the sink after a flush.
 import { connect } from 'node:net';
 import { spanwiseAvailable } from '../lib/availability.mjs';
-import { config } from '../lib/config.mjs';
+import { config, selected } from '../lib/config.mjs';
 import { benchDir } from '../lib/paths.mjs';
 import { describeCommand, placement, runNodeJson } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
@@ -51,6 +51,7 @@ export async function runAmqp(log) {
   for (const [w, wl] of Object.entries(WORKLOADS)) {
     workloads[w] = { label: wl.label, setups: {} };
     for (const [name, s] of Object.entries(SETUPS)) {
+      if (!selected(name, ['raw'])) continue;
       const env = {
         ...s.env,
         BENCH_AMQP_SETUP: name,

@@ -2,7 +2,7 @@
 // hand-written startActiveSpan wrapper, nestjs-otel's @Span and Spanwise's @Traced. Each set-up runs in
 // its own process (apps/decorators.cjs, tinybench with warm-up), set-ups interleaved round by round.
 import { spanwiseAvailable } from '../lib/availability.mjs';
-import { config } from '../lib/config.mjs';
+import { config, selected } from '../lib/config.mjs';
 import { benchDir } from '../lib/paths.mjs';
 import { describeCommand, placement, runNodeJson } from '../lib/procs.mjs';
 import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
@@ -20,6 +20,7 @@ export async function runDecorators(log) {
   const setups = {};
   const active = [];
   for (const [name, s] of Object.entries(SETUPS)) {
+    if (!selected(name, ['none', 'hand'])) continue;
     const env = { BENCH_DECORATOR: name, BENCH_MICRO_TIME_MS: String(config.microTimeMs) };
     setups[name] = {
       label: s.label,

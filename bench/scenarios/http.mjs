@@ -2,7 +2,7 @@
 // Per run: req/s, p50/p99 latency, then a drain (forceFlush) and the receiver's span count, giving spans
 // received per request and spans lost between the app and the receiver.
 
-import { config } from '../lib/config.mjs';
+import { config, selected } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
 import { profileDir } from '../lib/paths.mjs';
 import { placement } from '../lib/procs.mjs';
@@ -15,6 +15,7 @@ export async function runHttp(log) {
   const variants = {};
   const active = [];
   for (const [name, v] of Object.entries(HTTP_VARIANTS)) {
+    if (!selected(name, ['untraced'])) continue;
     variants[name] = { label: v.label, commands: httpCommands(name, '<receiver>'), runs: [] };
     const avail = httpVariantAvailable(name);
     if (avail.ok) active.push(name);

@@ -2,7 +2,7 @@
 // (a closed port) and blackholed (accepts, reads, never answers). Per mode: req/s against collector-up,
 // event-loop delay p99 and RSS growth over the measured window. Stock set-up and Spanwise, interleaved.
 
-import { config } from '../lib/config.mjs';
+import { config, selected } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
 import { closedPort } from '../lib/ports.mjs';
 import { placement } from '../lib/procs.mjs';
@@ -20,6 +20,7 @@ export async function runOutage(log) {
   const variants = {};
   const active = [];
   for (const [name, modes] of Object.entries(VARIANTS)) {
+    if (!selected(name)) continue;
     variants[name] = {
       label: HTTP_VARIANTS[name].label,
       commands: httpCommands(name, '<receiver>'),

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spanwiseAvailable } from '../lib/availability.mjs';
-import { config } from '../lib/config.mjs';
+import { config, selected } from '../lib/config.mjs';
 import { benchDir, profileDir } from '../lib/paths.mjs';
 import { closedPort } from '../lib/ports.mjs';
 import { describeCommand, pinnedCommand, placement } from '../lib/procs.mjs';
@@ -107,6 +107,7 @@ export async function runStartup(log) {
   const active = [];
   const variants = {};
   for (const v of VARIANTS) {
+    if (!selected(v.name, ['node'])) continue;
     const args = [...v.preload, '-e', '0'];
     const timed = ['-f', '%e %U %S %M', 'node', ...args];
     const entry = { label: v.label, command: describeCommand(placement.app, TIME, timed, env), runs: [] };
