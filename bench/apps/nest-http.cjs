@@ -3,7 +3,7 @@
 // Plain CommonJS, decorators applied with Reflect.decorate exactly as tsc emits them (design:paramtypes
 // included), so the same file runs untraced, with nestjs-otel's @Span, or with Spanwise's @Traced.
 //
-// BENCH_VARIANT: untraced | stock | otel-http | spanwise. The stock and otel-http variants are preloaded
+// BENCH_VARIANT: untraced | stock | otel-http | spanwise (see BENCH_TRACING_MODULE below). The stock and otel-http variants are preloaded
 // with ./otel-sdk.cjs, the spanwise one with @spanwise/core/register.
 //
 // The harness talks to it over IPC: `drain` flushes the tracer and reports counters; `sample` reports RSS,
@@ -22,8 +22,12 @@ function methodDecorator() {
   return [];
 }
 
+// BENCH_TRACING_MODULE=0 leaves TracingModule out (register + @Traced only): a diagnostic variant that
+// separates the module's handler span and interceptor from the rest of Spanwise's cost.
 function moduleImports() {
-  if (variant === 'spanwise') return [require('@spanwise/nestjs').TracingModule.forRoot()];
+  if (variant === 'spanwise' && process.env.BENCH_TRACING_MODULE !== '0') {
+    return [require('@spanwise/nestjs').TracingModule.forRoot()];
+  }
   return [];
 }
 

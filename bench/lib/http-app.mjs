@@ -29,6 +29,12 @@ export const HTTP_VARIANTS = {
     env: { BENCH_VARIANT: 'spanwise' },
     needs: ['core', 'nestjs'],
   },
+  'spanwise-no-module': {
+    label: 'diagnostic: Spanwise without TracingModule (register + @Traced only; no handler span)',
+    args: ['--require', '@spanwise/core/register', APP],
+    env: { BENCH_VARIANT: 'spanwise', BENCH_TRACING_MODULE: '0' },
+    needs: ['core', 'nestjs'],
+  },
 };
 
 /** `{ ok }` or `{ ok: false, reason }` for a variant. */
