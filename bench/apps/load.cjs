@@ -1,10 +1,13 @@
 'use strict';
 // The load generator, in its own process: autocannon against the app, result as one JSON line.
-// argv[2] is a JSON object: { url, connections, durationS }.
+// argv[2] is a JSON object: { url, connections, durationS, rate? }. Without `rate` the connections send as
+// fast as the app answers; with it, autocannon holds the whole run at `rate` requests per second.
 const autocannon = require('autocannon');
 
-const { url, connections, durationS } = JSON.parse(process.argv[2]);
-autocannon({ url, connections, duration: durationS, pipelining: 1 }, (err, r) => {
+const { url, connections, durationS, rate } = JSON.parse(process.argv[2]);
+const options = { url, connections, duration: durationS, pipelining: 1 };
+if (rate) options.overallRate = rate;
+autocannon(options, (err, r) => {
   if (err) {
     console.error(err);
     process.exit(1);

@@ -18,6 +18,8 @@ export const config = {
   durationS: int('BENCH_DURATION_S', 5),
   /** Seconds of unmeasured load before each measurement (JIT warm-up). */
   warmupS: int('BENCH_WARMUP_S', 2),
+  /** Outage scenario: a fixed request rate (req/s) instead of as-fast-as-answered load. */
+  outageRate: process.env.BENCH_OUTAGE_RATE ? int('BENCH_OUTAGE_RATE', 0) : null,
   /** Concurrent autocannon connections. */
   connections: int('BENCH_CONNECTIONS', 50),
   /** Start-up scenario: runs per variant per round. */

@@ -183,7 +183,7 @@ function outage(r) {
   }
   return [
     `### 4. ${r.title}`,
-    `${when(r)}. ${r.load.rounds} interleaved rounds, a fresh app per run; ${r.load.warmupS} s warm-up (collector already in the mode), ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Collector: up = ${r.collector.up}; refused = ${r.collector.refused}; blackhole = ${r.collector.blackhole}. Event-loop delay and memory cover the measured window. ${r.memory}`,
+    `${when(r)}. ${r.load.rounds} interleaved rounds, a fresh app per run; ${r.load.warmupS} s warm-up (collector already in the mode), ${r.load.durationS} s measured, ${r.load.connections} connections, rate ${r.load.rate ?? 'as fast as answered'}. ${cores(r.cores)}. Collector: up = ${r.collector.up}; refused = ${r.collector.refused}; blackhole = ${r.collector.blackhole}. Event-loop delay and memory cover the measured window. ${r.memory}`,
     table(
       [
         'set-up',

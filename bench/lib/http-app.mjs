@@ -71,10 +71,10 @@ function perRequestProfile(file, result) {
   };
 }
 
-function load(url, durationS) {
+function load(url, durationS, rate) {
   return runNodeJson(placement.load, [
     join(appsDir, 'load.cjs'),
-    JSON.stringify({ url, connections: config.connections, durationS }),
+    JSON.stringify({ url, connections: config.connections, durationS, rate }),
   ]);
 }
 
@@ -83,7 +83,10 @@ function load(url, durationS) {
  * growth and event-loop delay over the measured window; with `drain`, the tracer is flushed first so
  * the receiver's span count is final.
  */
-export async function runHttpOnce(name, { endpoint, drain = true, sample = false, gc = false, profileDir }) {
+export async function runHttpOnce(
+  name,
+  { endpoint, drain = true, sample = false, gc = false, rate = null, profileDir },
+) {
   const v = HTTP_VARIANTS[name];
   const env = {
     ...v.env,
@@ -99,9 +102,9 @@ export async function runHttpOnce(name, { endpoint, drain = true, sample = false
   const app = await startNode(placement.app, args, { env, cwd: benchDir, timeoutMs: 60_000 });
   try {
     const url = `http://127.0.0.1:${app.ready}/hello`;
-    await load(url, config.warmupS);
+    await load(url, config.warmupS, rate);
     const before = sample ? await app.request({ cmd: 'reset' }) : null;
-    const result = await load(url, config.durationS);
+    const result = await load(url, config.durationS, rate);
     if (sample) {
       const after = await app.request({ cmd: 'sample' });
       result.rssGrowthMB = (after.rssBytes - before.rssBytes) / 2 ** 20;

@@ -45,6 +45,7 @@ export async function runOutage(log) {
             drain: false,
             sample: true,
             gc: true,
+            rate: config.outageRate,
           });
           await sink.mode('up');
           run.round = r;
@@ -92,6 +93,7 @@ export async function runOutage(log) {
       receiver: placement.receiver ?? 'any',
     },
     load: {
+      rate: config.outageRate ?? 'as fast as answered',
       connections: config.connections,
       durationS: config.durationS,
       warmupS: config.warmupS,
