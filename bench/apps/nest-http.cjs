@@ -3,8 +3,8 @@
 // Plain CommonJS, decorators applied with Reflect.decorate exactly as tsc emits them (design:paramtypes
 // included), so the same file runs untraced, with nestjs-otel's @Span, or with Spanwise's @Traced.
 //
-// BENCH_VARIANT: untraced | stock | otel-http | spanwise (see BENCH_TRACING_MODULE below). The stock and otel-http variants are preloaded
-// with ./otel-sdk.cjs, the spanwise one with @spanwise/core/register.
+// BENCH_VARIANT: untraced | stock | otel-http | spanwise (see BENCH_TRACING_MODULE below). The stock and
+// otel-http variants are preloaded with ./otel-sdk.cjs, the spanwise one with @spanwise/core/register.
 //
 // The harness talks to it over IPC: `drain` flushes the tracer and reports counters; `sample` reports RSS,
 // event-loop delay and CPU time (user + system) per handled request since the last `reset`.
@@ -103,13 +103,15 @@ function spanwiseHook() {
  * spans a moment later, and those must be counted and exported before the receiver is asked.
  */
 async function drain(hook) {
-  for (;;) {
+  let after = hook.counts();
+  for (let i = 0; i < 20; i++) {
     await hook.flush();
     const before = hook.counts();
     await hook.flush();
-    const after = hook.counts();
+    after = hook.counts();
     if (after.ended === before.ended) return after;
   }
+  return { ...after, drainIncomplete: true };
 }
 
 /**
@@ -157,10 +159,13 @@ async function main() {
       if (msg.cmd === 'exit') {
         process.exit(0);
       } else if (msg.cmd === 'reset') {
+        // The GC runs before the window opens, so its cost is not charged to the requests.
+        const heapAfterGcBytes = heapAfterGc();
+        const rssBytes = process.memoryUsage.rss();
         eld.reset();
         if (profiler) await profiler.start();
         window = { cpu: process.cpuUsage(), handled };
-        reply({ rssBytes: process.memoryUsage.rss(), heapAfterGcBytes: heapAfterGc() });
+        reply({ rssBytes, heapAfterGcBytes });
       } else if (msg.cmd === 'sample') {
         const cpu = process.cpuUsage(window.cpu);
         if (profiler) await profiler.stop();
