@@ -7,7 +7,8 @@
 // otel-http variants are preloaded with ./otel-sdk.cjs, the spanwise one with @spanwise/core/register.
 //
 // The harness talks to it over IPC: `drain` flushes the tracer and reports counters; `sample` reports RSS,
-// event-loop delay and CPU time (user + system) per handled request since the last `reset`.
+// event-loop delay and CPU time (user + system) per handled request since the last `reset`, and ends the
+// CPU profile a `reset` with `profileFile` started.
 require('reflect-metadata');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { Controller, Get, Injectable, Module } = require('@nestjs/common');
@@ -126,21 +127,28 @@ function heapAfterGc() {
 }
 
 /**
- * With BENCH_PROFILE_FILE set, a V8 CPU profile of the measured window only (from `reset` to `sample`), so
+ * V8 CPU profiles of single measured windows (from a `reset` that names a file to its `sample`), so
  * start-up and warm-up do not blur where the per-request time goes.
  */
-function windowProfiler(file) {
+function windowProfiler() {
   const { Session } = require('node:inspector/promises');
-  const session = new Session();
-  session.connect();
+  let session = null;
+  let file = null;
   return {
-    async start() {
-      await session.post('Profiler.enable');
+    async start(profileFile) {
+      if (session === null) {
+        session = new Session();
+        session.connect();
+        await session.post('Profiler.enable');
+      }
+      file = profileFile;
       await session.post('Profiler.start');
     },
     async stop() {
+      if (file === null) return;
       const { profile } = await session.post('Profiler.stop');
       require('node:fs').writeFileSync(file, JSON.stringify(profile));
+      file = null;
     },
   };
 }
@@ -151,7 +159,7 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const eld = monitorEventLoopDelay({ resolution: 10 });
   let window = { cpu: process.cpuUsage(), handled };
-  const profiler = process.env.BENCH_PROFILE_FILE ? windowProfiler(process.env.BENCH_PROFILE_FILE) : null;
+  const profiler = windowProfiler();
   eld.enable();
   process.on('message', async (msg) => {
     const reply = (body) => process.send({ id: msg.id, ...body });
@@ -163,12 +171,15 @@ async function main() {
         const heapAfterGcBytes = heapAfterGc();
         const rssBytes = process.memoryUsage.rss();
         eld.reset();
-        if (profiler) await profiler.start();
+        if (msg.profileFile) await profiler.start(msg.profileFile);
         window = { cpu: process.cpuUsage(), handled };
         reply({ rssBytes, heapAfterGcBytes });
       } else if (msg.cmd === 'sample') {
+        // With `flush`, the window also covers exporting what it traced, so that work is charged to it and
+        // does not run later, inside another set-up's window.
+        if (msg.flush && hook) await drain(hook);
         const cpu = process.cpuUsage(window.cpu);
-        if (profiler) await profiler.stop();
+        await profiler.stop();
         reply({
           rssBytes: process.memoryUsage.rss(),
           heapAfterGcBytes: heapAfterGc(),
@@ -187,6 +198,8 @@ async function main() {
       reply({ error: String(err?.stack ?? err) });
     }
   });
+  // The harness going away (killed, crashed) must not leave apps behind.
+  process.on('disconnect', () => process.exit(0));
   process.send({ ready: app.getHttpServer().address().port });
 }
 

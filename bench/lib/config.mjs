@@ -16,6 +16,12 @@ export const config = {
   rounds: int('BENCH_ROUNDS', 3),
   /** Seconds of measured load per variant per round (HTTP scenarios). */
   durationS: int('BENCH_DURATION_S', 5),
+  /**
+   * HTTP scenario: seconds per measured slice. Every app stays up for the whole scenario and the variants
+   * take turns slice by slice, rounds × duration / slice turns each, so a burst of outside load lands on
+   * one short slice instead of one variant's whole measurement.
+   */
+  sliceS: int('BENCH_SLICE_S', 2),
   /** Seconds of unmeasured load before each measurement (JIT warm-up). */
   warmupS: int('BENCH_WARMUP_S', 2),
   /** Outage scenario: a fixed request rate (req/s) instead of as-fast-as-answered load. */

@@ -36,21 +36,23 @@ function http(r) {
           v.median.latencyP99Ms,
           v.median.cpuUsPerRequest,
           v.vsUntraced ? `${v.vsUntraced.pairedCpuCapacityRatio}x` : null,
-          v.median.spansPerRequest,
-          `${v.median.spansLost}${v.median.droppedReported != null ? ` (reported ${v.median.droppedReported})` : ''}`,
+          v.spans?.perRequest,
+          v.spans
+            ? `${v.spans.lost}${v.spans.droppedReported != null ? ` (reported ${v.spans.droppedReported})` : ''}`
+            : null,
         ],
   );
   const names = Object.entries(r.variants)
-    .filter(([, v]) => v.spanNamesPerRequest && Object.keys(v.spanNamesPerRequest).length > 0)
+    .filter(([, v]) => v.spans && Object.keys(v.spans.namesPerRequest).length > 0)
     .map(
       ([name, v]) =>
-        `- ${name}: ${Object.entries(v.spanNamesPerRequest)
+        `- ${name}: ${Object.entries(v.spans.namesPerRequest)
           .map(([n, c]) => `\`${n}\` ×${c}`)
           .join(', ')}`,
     );
   return [
     `### 1. ${r.title}`,
-    `${when(r)}. ${r.load.rounds} interleaved rounds; per run ${r.load.warmupS} s warm-up, ${r.load.durationS} s measured, ${r.load.connections} connections. ${cores(r.cores)}. Ratios are paired with the untraced run of the same round (median, min–max). App CPU µs/req is the app process's user+system CPU over the measured window divided by the requests it handled; capacity vs untraced is the untraced CPU per request over this set-up's, which holds even when the load generator, not the app, saturated first. Spans lost = ended in the app − received after the drain.`,
+    `${when(r)}. Each set-up's app started once and warmed up for ${r.load.warmupS} s; then ${r.load.slices} rounds in which every set-up gets one ${r.load.sliceS} s slice of load (${r.load.connections} connections), the order reversed every other round. Figures are medians over the slices. ${cores(r.cores)}. Ratios are paired with the untraced slice of the same round (median, min–max). App CPU µs/req is the app process's user+system CPU over the slice, including the flush that exports the slice's spans before the next set-up's turn, divided by the requests it handled; capacity vs untraced is the untraced CPU per request over this set-up's, which holds even when the load generator, not the app, saturated first. Spans are counted over each app's whole life after the final drain: spans lost = ended in the app − received.`,
     table(
       [
         'set-up',
@@ -65,7 +67,7 @@ function http(r) {
       ],
       rows,
     ),
-    names.length ? `Spans per request at the receiver (last round):\n${names.join('\n')}` : '',
+    names.length ? `Spans per request at the receiver, by name:\n${names.join('\n')}` : '',
     ...profiles(r.variants),
     'Commands (the harness starts each, pins it and fills in the ports):',
     code(

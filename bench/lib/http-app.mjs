@@ -79,14 +79,15 @@ function load(url, durationS, rate) {
 }
 
 /**
- * One run of one variant: returns autocannon's figures plus the app's counters. With `sample`, also RSS
- * growth and event-loop delay over the measured window; with `drain`, the tracer is flushed first so
- * the receiver's span count is final.
+ * Starts one variant's app on the app core, its OTLP endpoint set, and returns its handle:
+ * - `load(durationS, rate?)`: unmeasured load (warm-up);
+ * - `measure(durationS, { rate, profileFile, flush })`: autocannon's figures plus, from the app, CPU per
+ *   request, event-loop delay, RSS and retained-heap growth over that window (and a CPU profile of it);
+ *   with `flush`, the window closes only once the spans it traced are exported;
+ * - `drain()`: flush until no new span ends, then the app's counters; `counts()`: counters without a flush;
+ * - `exit()`: an orderly exit over IPC, SIGTERM/SIGKILL if that fails.
  */
-export async function runHttpOnce(
-  name,
-  { endpoint, drain = true, sample = false, gc = false, rate = null, profileDir },
-) {
+export async function startHttpApp(name, { endpoint, gc = false }) {
   const v = HTTP_VARIANTS[name];
   const env = {
     ...v.env,
@@ -94,37 +95,53 @@ export async function runHttpOnce(
     OTEL_SERVICE_NAME: 'bench-http',
     NODE_ENV: 'production',
   };
-  if (profileDir) {
-    if (!sample) throw new Error('a profile covers the sampled window: pass sample: true with profileDir');
-    env.BENCH_PROFILE_FILE = join(profileDir, `${name}-${Date.now()}.cpuprofile`);
-  }
   const args = gc ? ['--expose-gc', ...v.args] : v.args;
   const app = await startNode(placement.app, args, { env, cwd: benchDir, timeoutMs: 60_000 });
+  const url = `http://127.0.0.1:${app.ready}/hello`;
+  const annotate = (err) => {
+    throw new Error(`${name}: ${err.message}\n${app.output().stderr}`);
+  };
+  return {
+    load: (durationS, rate = null) => load(url, durationS, rate).catch(annotate),
+    async measure(durationS, { rate = null, profileFile, flush = false } = {}) {
+      try {
+        const before = await app.request({ cmd: 'reset', profileFile });
+        const result = await load(url, durationS, rate);
+        const after = await app.request({ cmd: 'sample', flush }, 60_000);
+        result.rssGrowthMB = (after.rssBytes - before.rssBytes) / 2 ** 20;
+        result.rssEndMB = after.rssBytes / 2 ** 20;
+        result.heapRetainedGrowthMB =
+          after.heapAfterGcBytes === null
+            ? null
+            : (after.heapAfterGcBytes - before.heapAfterGcBytes) / 2 ** 20;
+        result.eldP99Ms = after.eldP99Ms;
+        result.eldMaxMs = after.eldMaxMs;
+        result.handledInWindow = after.handledInWindow;
+        result.cpuUsPerRequest = after.handledInWindow > 0 ? after.cpuUs / after.handledInWindow : null;
+        result.appCpuBusy = after.cpuUs / (durationS * 1e6);
+        if (profileFile) result.profile = perRequestProfile(profileFile, result);
+        return result;
+      } catch (err) {
+        return annotate(err);
+      }
+    },
+    drain: () => app.request({ cmd: 'drain' }, 60_000).catch(annotate),
+    counts: () => app.request({ cmd: 'counts' }).catch(annotate),
+    exit: () => app.exit(),
+  };
+}
+
+/**
+ * One fresh app of one variant: warm-up, one measured window, then its counters (without a flush: the
+ * outage scenario reads them while the collector may still be down).
+ */
+export async function runHttpOnce(name, { endpoint, gc = false, rate = null }) {
+  const app = await startHttpApp(name, { endpoint, gc });
   try {
-    const url = `http://127.0.0.1:${app.ready}/hello`;
-    await load(url, config.warmupS, rate);
-    const before = sample ? await app.request({ cmd: 'reset' }) : null;
-    const result = await load(url, config.durationS, rate);
-    if (sample) {
-      const after = await app.request({ cmd: 'sample' });
-      result.rssGrowthMB = (after.rssBytes - before.rssBytes) / 2 ** 20;
-      result.rssEndMB = after.rssBytes / 2 ** 20;
-      result.heapRetainedGrowthMB =
-        after.heapAfterGcBytes === null ? null : (after.heapAfterGcBytes - before.heapAfterGcBytes) / 2 ** 20;
-      result.eldP99Ms = after.eldP99Ms;
-      result.eldMaxMs = after.eldMaxMs;
-      result.handledInWindow = after.handledInWindow;
-      result.cpuUsPerRequest = after.handledInWindow > 0 ? after.cpuUs / after.handledInWindow : null;
-      result.appCpuBusy = after.cpuUs / (config.durationS * 1e6);
-    }
-    const counters = await app.request({ cmd: drain ? 'drain' : 'counts' }, 60_000);
-    if (env.BENCH_PROFILE_FILE) result.profile = perRequestProfile(env.BENCH_PROFILE_FILE, result);
-    return { ...result, app: counters };
-  } catch (err) {
-    const { stderr } = app.output();
-    throw new Error(`${name}: ${err.message}\n${stderr}`);
+    await app.load(config.warmupS, rate);
+    const result = await app.measure(config.durationS, { rate });
+    return { ...result, app: await app.counts() };
   } finally {
-    // An orderly exit over IPC (stock's SIGTERM handler would flush first); SIGTERM/SIGKILL if that fails.
     await app.exit();
   }
 }

@@ -24,18 +24,14 @@ export function evaluateTargets(results) {
   add('1 http', check('req/s >= 0.75x untraced', ok ? fmt(ratioHttp, 'x') : null, ratioHttp >= 0.75));
   add(
     '1 http',
-    check(
-      '>= 3 spans per request',
-      ok ? fmt(http.median.spansPerRequest) : null,
-      http?.median?.spansPerRequest >= 3,
-    ),
+    check('>= 3 spans per request', ok ? fmt(http.spans.perRequest) : null, http?.spans?.perRequest >= 3),
   );
   add(
     '1 http',
     check(
       'all spans delivered',
-      ok ? `${http.median.spansLost} lost, ${http.median.droppedReported} dropped (median per run)` : null,
-      http?.median?.spansLost === 0 && http?.median?.droppedReported === 0,
+      ok ? `${http.spans.lost} lost, ${http.spans.droppedReported} dropped of ${http.spans.ended}` : null,
+      http?.spans?.lost === 0 && http?.spans?.droppedReported === 0,
     ),
   );
 

@@ -1,9 +1,11 @@
-// Scenario 1: the NestJS endpoint under autocannon load in each set-up, interleaved round by round.
-// Per run: req/s, p50/p99 latency, then a drain (forceFlush) and the receiver's span count, giving spans
-// received per request and spans lost between the app and the receiver.
-
+// Scenario 1: the NestJS endpoint under autocannon load in each set-up. Every set-up's app (with its own
+// OTLP sink) stays up for the whole scenario, and the set-ups take turns in short measured slices, order
+// reversed every other round, so outside load on a shared machine spreads over all of them. Per slice:
+// req/s, p50/p99 and the app's CPU per request, the slice closing only once its spans are exported (so no
+// set-up's export work runs inside another's slice). At the end each app is drained once more and its
+// sink's span count gives spans received per request and spans lost.
 import { config, selected } from '../lib/config.mjs';
-import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
+import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, startHttpApp } from '../lib/http-app.mjs';
 import { profileDir } from '../lib/paths.mjs';
 import { placement } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
@@ -11,7 +13,6 @@ import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
 
 /** Runs scenario 1 and returns its result body. */
 export async function runHttp(log) {
-  const sink = await startSink();
   const variants = {};
   const active = [];
   for (const [name, v] of Object.entries(HTTP_VARIANTS)) {
@@ -24,39 +25,51 @@ export async function runHttp(log) {
       log(`  ${name}: ${variants[name].skipped}`);
     }
   }
+  const slices = Math.max(2, Math.ceil((config.rounds * config.durationS) / config.sliceS));
+  const running = {};
   try {
-    for (let r = 0; r < config.rounds; r++) {
+    for (const name of active) {
+      const sink = await startSink();
+      running[name] = { sink, app: await startHttpApp(name, { endpoint: sink.endpoint }) };
+      await running[name].app.load(config.warmupS);
+      log(`  ${name}: up and warmed (${config.warmupS} s)`);
+    }
+    for (let r = 0; r < slices; r++) {
       for (const name of roundOrder(active, r)) {
-        await sink.reset();
-        const run = await runHttpOnce(name, { endpoint: sink.endpoint, sample: true });
-        const recv = await sink.counts();
+        const run = await running[name].app.measure(config.sliceS, { flush: true });
         run.round = r;
-        run.spansReceived = recv.spans;
-        run.spanNames = recv.names;
-        run.exportRequests = recv.requests;
-        run.exportBytes = recv.bytes;
-        run.spansPerRequest = run.app.handled > 0 ? recv.spans / run.app.handled : null;
-        run.spansLost = typeof run.app.ended === 'number' ? run.app.ended - recv.spans : null;
         variants[name].runs.push(run);
         log(
-          `  round ${r + 1} ${name}: ${Math.round(run.rps)} req/s, p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms, ` +
-            `${run.cpuUsPerRequest?.toFixed(1)} us CPU/req (app ${Math.round(run.appCpuBusy * 100)}% busy), ` +
-            `${run.spansPerRequest?.toFixed(2) ?? '-'} spans/req, lost ${run.spansLost ?? '-'}`,
+          `  slice ${r + 1}/${slices} ${name}: ${Math.round(run.rps)} req/s, p50 ${run.latencyP50Ms} ms, ` +
+            `p99 ${run.latencyP99Ms} ms, ${run.cpuUsPerRequest?.toFixed(1)} us CPU/req (app ${Math.round(run.appCpuBusy * 100)}% busy)`,
         );
       }
     }
-    // One extra run per variant under the CPU profiler, after the rounds and outside the figures: the
-    // sampling profiler costs a few percent, and the profile is only there to say where the time goes.
+    // One extra window per set-up under the CPU profiler, outside the figures: the sampling profiler costs
+    // a few percent, and the profile is only there to say where the time goes.
     const dir = profileDir('http');
     if (dir) {
       for (const name of active) {
-        const run = await runHttpOnce(name, { endpoint: sink.endpoint, sample: true, profileDir: dir });
+        const profileFile = `${dir}/${name}-${Date.now()}.cpuprofile`;
+        const run = await running[name].app.measure(config.durationS, { profileFile, flush: true });
         variants[name].profile = run.profile;
-        log(`  profile ${name}: ${run.profile.usPerRequest} us/request in ${run.profile.file}`);
+        log(`  profile ${name}: ${run.profile.usPerRequest} us/request in ${profileFile}`);
       }
     }
+    for (const name of active) {
+      const counters = await running[name].app.drain();
+      const recv = await running[name].sink.counts();
+      variants[name].spans = spanTotals(counters, recv);
+      log(
+        `  ${name}: ${counters.handled} requests, ${recv.spans} spans received ` +
+          `(${variants[name].spans.perRequest} per request), lost ${variants[name].spans.lost ?? '-'}`,
+      );
+    }
   } finally {
-    await sink.stop();
+    for (const { app, sink } of Object.values(running)) {
+      await app.exit();
+      await sink.stop();
+    }
   }
   summarize(variants);
   return {
@@ -68,11 +81,32 @@ export async function runHttp(log) {
     },
     load: {
       connections: config.connections,
-      durationS: config.durationS,
+      sliceS: config.sliceS,
+      slices,
       warmupS: config.warmupS,
-      rounds: config.rounds,
     },
     variants,
+  };
+}
+
+/** Spans per request and spans lost over the app's whole life, warm-up included, after the drain. */
+function spanTotals(counters, recv) {
+  const handled = counters.handled;
+  const lost = typeof counters.ended === 'number' ? counters.ended - recv.spans : null;
+  return {
+    handled,
+    ended: counters.ended,
+    received: recv.spans,
+    perRequest: handled > 0 ? round(recv.spans / handled, 2) : null,
+    lost,
+    lostFraction: counters.ended ? round(lost / counters.ended, 4) : 0,
+    droppedReported: counters.dropped,
+    drainIncomplete: counters.drainIncomplete === true,
+    exportRequests: recv.requests,
+    exportBytes: recv.bytes,
+    namesPerRequest: Object.fromEntries(
+      Object.entries(recv.names).map(([n, c]) => [n, handled > 0 ? round(c / handled, 2) : null]),
+    ),
   };
 }
 
@@ -80,60 +114,29 @@ function summarize(variants) {
   const base = variants.untraced;
   for (const entry of Object.values(variants)) {
     if (entry.skipped || entry.runs.length === 0) continue;
-    const med = (f) => median(entry.runs.map(f));
+    const med = (f, digits) => round(median(entry.runs.map(f)), digits);
     entry.median = {
-      rps: round(
-        med((x) => x.rps),
-        0,
-      ),
+      rps: med((x) => x.rps, 0),
       latencyP50Ms: med((x) => x.latencyP50Ms),
       latencyP99Ms: med((x) => x.latencyP99Ms),
-      spansPerRequest: round(
-        med((x) => x.spansPerRequest),
-        2,
-      ),
-      cpuUsPerRequest: round(
-        med((x) => x.cpuUsPerRequest),
-        1,
-      ),
-      appCpuBusy: round(
-        med((x) => x.appCpuBusy),
-        2,
-      ),
-      spansLost: med((x) => x.spansLost),
-      spansLostFraction: round(
-        med((x) => (x.app.ended ? x.spansLost / x.app.ended : 0)),
-        4,
-      ),
-      droppedReported: med((x) => x.app.dropped),
+      cpuUsPerRequest: med((x) => x.cpuUsPerRequest, 1),
+      appCpuBusy: med((x) => x.appCpuBusy, 2),
     };
-    entry.spanNamesPerRequest = perRequestNames(entry.runs.at(-1));
   }
   if (!base?.median) return;
   for (const entry of Object.values(variants)) {
     if (!entry.median) continue;
-    // Paired ratio: each run against the untraced run of the same round, then the median of those.
-    const paired = entry.runs.map((x) => ratio(x.rps, base.runs.find((b) => b.round === x.round)?.rps));
-    // CPU-based capacity: untraced CPU per request over this variant's, paired per round. It does not
-    // depend on whether the app or the load generator saturated first.
-    const cpuPaired = entry.runs.map((x) =>
-      ratio(base.runs.find((b) => b.round === x.round)?.cpuUsPerRequest, x.cpuUsPerRequest),
-    );
+    // Paired ratios: each slice against the untraced slice of the same round, then the median of those.
+    const sameRound = (x) => base.runs.find((b) => b.round === x.round);
+    const paired = entry.runs.map((x) => ratio(x.rps, sameRound(x)?.rps)).filter(Number.isFinite);
+    // CPU-based capacity: untraced CPU per request over this set-up's. It holds whether the app or the
+    // load generator saturated first.
+    const cpuPaired = entry.runs.map((x) => ratio(sameRound(x)?.cpuUsPerRequest, x.cpuUsPerRequest));
     entry.vsUntraced = {
       rpsRatio: round(ratio(entry.median.rps, base.median.rps)),
-      pairedCpuCapacityRatio: round(median(cpuPaired)),
       pairedRpsRatio: round(median(paired)),
-      pairedRange: [
-        round(Math.min(...paired.filter(Number.isFinite))),
-        round(Math.max(...paired.filter(Number.isFinite))),
-      ],
+      pairedRange: [round(Math.min(...paired)), round(Math.max(...paired))],
+      pairedCpuCapacityRatio: round(median(cpuPaired)),
     };
   }
-}
-
-function perRequestNames(run) {
-  if (!run?.app.handled) return {};
-  const out = {};
-  for (const [name, n] of Object.entries(run.spanNames)) out[name] = round(n / run.app.handled, 2);
-  return out;
 }

@@ -40,13 +40,7 @@ export async function runOutage(log) {
         for (const mode of roundOrder(VARIANTS[name], r)) {
           await sink.mode(mode === 'blackhole' ? 'blackhole' : 'up');
           const endpoint = mode === 'refused' ? refusedEndpoint : sink.endpoint;
-          const run = await runHttpOnce(name, {
-            endpoint,
-            drain: false,
-            sample: true,
-            gc: true,
-            rate: config.outageRate,
-          });
+          const run = await runHttpOnce(name, { endpoint, gc: true, rate: config.outageRate });
           await sink.mode('up');
           run.round = r;
           variants[name].modes[mode].runs.push(run);
