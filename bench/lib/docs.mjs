@@ -22,7 +22,44 @@ const cores = (c) =>
   Object.entries(c)
     .map(([k, v]) => `${k} on CPU ${v}`)
     .join(', ');
-const when = (r) => `${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC, load average ${r.machine.loadavg1m}`;
+const when = (r) =>
+  `${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${r.machine.commit ?? 'unknown'}, load average ${r.machine.loadavg1m}`;
+
+/** The command that reruns a scenario with the settings it ran with. */
+const KNOBS = {
+  http: [
+    ['BENCH_ROUNDS', 'rounds'],
+    ['BENCH_DURATION_S', 'durationS'],
+    ['BENCH_SLICE_S', 'sliceS'],
+    ['BENCH_WARMUP_S', 'warmupS'],
+    ['BENCH_CONNECTIONS', 'connections'],
+  ],
+  decorators: [
+    ['BENCH_ROUNDS', 'rounds'],
+    ['BENCH_MICRO_TIME_MS', 'microTimeMs'],
+  ],
+  startup: [
+    ['BENCH_ROUNDS', 'rounds'],
+    ['BENCH_STARTUP_RUNS', 'startupRuns'],
+  ],
+  outage: [
+    ['BENCH_ROUNDS', 'rounds'],
+    ['BENCH_DURATION_S', 'durationS'],
+    ['BENCH_WARMUP_S', 'warmupS'],
+    ['BENCH_CONNECTIONS', 'connections'],
+    ['BENCH_OUTAGE_RATE', 'outageRate'],
+  ],
+  amqp: [
+    ['BENCH_ROUNDS', 'rounds'],
+    ['BENCH_AMQP_MESSAGES', 'amqpMessages'],
+    ['BENCH_AMQP_RPCS', 'amqpRpcs'],
+  ],
+};
+const reproduce = (r) =>
+  `Rerun: \`${KNOBS[r.scenario]
+    .filter(([, key]) => r.config[key] !== null && r.config[key] !== undefined)
+    .map(([env, key]) => `${env}=${r.config[key]}`)
+    .join(' ')} pnpm bench ${r.scenario}\``;
 
 function http(r) {
   const rows = Object.entries(r.variants).map(([name, v]) =>
@@ -52,6 +89,7 @@ function http(r) {
     );
   return [
     `### 1. ${r.title}`,
+    reproduce(r),
     `${when(r)}. Each set-up's app started once and warmed up for ${r.load.warmupS} s; then ${r.load.slices} rounds in which every set-up gets one ${r.load.sliceS} s slice of load (${r.load.connections} connections), the order reversed every other round. Figures are medians over the slices. ${cores(r.cores)}. Ratios are paired with the untraced slice of the same round (median, min–max). App CPU µs/req is the app process's user+system CPU over the slice, including the flush that exports the slice's spans before the next set-up's turn, divided by the requests it handled; capacity vs untraced is the untraced CPU per request over this set-up's, which holds even when the load generator, not the app, saturated first. Spans are counted over each app's whole life after the final drain: spans lost = ended in the app − received.`,
     table(
       [
@@ -105,6 +143,7 @@ function decorators(r) {
   );
   return [
     `### 2. ${r.title}`,
+    reproduce(r),
     `${when(r)}. ${r.config.rounds} interleaved rounds, one process per set-up per round, tinybench ${r.config.microTimeMs} ms per task after warm-up. ${cores(r.cores)}. ${r.note}`,
     table(
       [
@@ -141,6 +180,7 @@ function startup(r) {
     .map((v) => `- ${v.label} printed: \`${v.stderrSample.split('\n')[0]}\``);
   return [
     `### 3. ${r.title}`,
+    reproduce(r),
     `${when(r)}. ${r.config.rounds} interleaved rounds × ${r.config.startupRuns} runs; collector ${r.collector}. ${cores(r.cores)}. CPU = user + sys and peak RSS from GNU time; wall from the harness.`,
     table(['set-up', 'CPU s', 'wall s', 'peak RSS MB', 'over node -e 0'], rows),
     warnings.join('\n'),
@@ -185,6 +225,7 @@ function outage(r) {
   }
   return [
     `### 4. ${r.title}`,
+    reproduce(r),
     `${when(r)}. ${r.load.rounds} interleaved rounds, a fresh app per run; ${r.load.warmupS} s warm-up (collector already in the mode), ${r.load.durationS} s measured, ${r.load.connections} connections, rate ${r.load.rate ?? 'as fast as answered'}. ${cores(r.cores)}. Collector: up = ${r.collector.up}; refused = ${r.collector.refused}; blackhole = ${r.collector.blackhole}. Event-loop delay and memory cover the measured window. ${r.memory}`,
     table(
       [
@@ -223,6 +264,7 @@ function amqp(r) {
   }
   return [
     `### 5. ${r.title}`,
+    reproduce(r),
     `${when(r)}. ${r.config.rounds} interleaved rounds, one process per run; ${r.config.amqpMessages} messages per publish/consume run, ${r.config.amqpRpcs} round trips per RPC run, each after a 10% warm-up. ${cores(r.cores)}. Extra µs is paired with the raw run of the same round.`,
     table(
       ['workload', 'set-up', 'µs per op', 'extra µs vs raw', 'spans per op received', 'spans lost'],
@@ -239,7 +281,7 @@ function machine(results) {
   if (!any) return ['No results yet: run `pnpm bench`.'];
   const m = any.machine;
   return [
-    `Machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}. Other work was running on it, so treat single figures as indicative; the ratios are paired within rounds.`,
+    `Machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}. Each scenario gives the load average when it finished: on a shared 2-core machine single figures are indicative, and the paired ratios are the figures to compare.`,
     '',
     `Versions: ${Object.entries(m.packages)
       .map(([p, v]) => `${p} ${v ?? '–'}`)

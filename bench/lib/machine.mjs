@@ -1,9 +1,10 @@
 // What the figures were measured on: Node, the packages compared, the machine and its load.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { config } from './config.mjs';
-import { benchDir } from './paths.mjs';
+import { benchDir, rootDir } from './paths.mjs';
 import { placement } from './procs.mjs';
 
 const PACKAGES = [
@@ -32,11 +33,22 @@ function versionOf(name) {
   }
 }
 
+/** The checked-out commit, marked `+changes` when the work tree differs from it. */
+function commit() {
+  try {
+    const git = (args) => execFileSync('git', args, { cwd: rootDir, encoding: 'utf8' }).trim();
+    return `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'bench', 'packages']) ? '+changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** A snapshot of the environment, stored with every result file. */
 export function machineInfo() {
   const cpu = cpus();
   return {
     node: process.version,
+    commit: commit(),
     platform: `${process.platform} ${process.arch}`,
     nproc: config.cores,
     cpuModel: cpu[0]?.model ?? 'unknown',
