@@ -52,6 +52,25 @@ describe('export pipeline under collector faults', () => {
     expectDeliveredOnce(receiver, h);
   });
 
+  it('circuit open: only empty probes go out, O(1) per interval, until the collector recovers', async () => {
+    const [receiver, h] = await setup({ circuitThreshold: 3, maxRetries: 10, probeIntervalMs: 50 });
+    receiver.setFault({ type: 'status', status: 503 });
+    h.endSpans(100);
+    await h.pipeline.forceFlush();
+    expect(h.pipeline.stats().circuit).not.toBe('closed');
+    expect(receiver.requests.map((r) => r.spanCount)).toEqual([100, 100, 100]);
+    const probes = (await receiver.waitForRequests(8)).slice(3, 8);
+    expect(probes.map((r) => [r.bodyBytes, r.spanCount])).toEqual(Array(5).fill([0, 0]));
+    expect(h.accounted()).toBe(100);
+    receiver.setFault({ type: 'ok' });
+    await receiver.waitForSpans(100);
+    await h.pipeline.forceFlush();
+    const stats = h.pipeline.stats();
+    expect([stats.exportedSpans, stats.queuedSpans, stats.circuit]).toEqual([100, 0, 'closed']);
+    expect(h.accounted(stats)).toBe(100);
+    expectDeliveredOnce(receiver, h);
+  });
+
   it('accept and never answer: the request deadline ends each attempt', async () => {
     const [receiver, h] = await setup({ timeoutMs: 300 });
     receiver.setFault({ type: 'hang' });
