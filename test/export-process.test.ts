@@ -140,6 +140,17 @@ describe('export pipeline in a real process', () => {
     expect(receiver.spans).toHaveLength(ended);
   }, 30_000);
 
+  it('never traces itself, while outgoing requests of the app are traced', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const child = node([join(fixtures, 'self-trace.mjs'), receiver.endpoint]);
+    const stats = await line(child, json<ExportStats>);
+    const names = receiver.spans.map((s) => `${s.kind}:${s.name}`).sort();
+    expect(names).toEqual(['1:app-work', '3:GET']);
+    expect(stats.exportedSpans).toBe(2);
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(1);
+  });
+
   it.each([
     ['refuses connections', async () => refusedEndpoint()],
     [
