@@ -37,7 +37,7 @@ const NEST_INTERNALS: ReadonlySet<string> = new Set([
   'Logger',
   'TraceService',
   'HandlerSpanInterceptor',
-  'RouteNamingGuard',
+  'HandlerSpanInstaller',
 ]);
 
 function matches(rule: AutoTraceRule, className: string, methodName: string): boolean {

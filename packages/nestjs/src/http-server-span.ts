@@ -1,54 +1,58 @@
-import { type Context, type Span, trace } from '@opentelemetry/api';
-import { HANDLER_SPAN_KEY, RPC_METADATA_KEY } from './tracing.constants.js';
+import { type Context, context, type Span, trace } from '@opentelemetry/api';
+import { copyMethodIdentity } from './traced-method.js';
+import { RPC_METADATA_KEY } from './tracing.constants.js';
+
+/** `RPCType.HTTP` of `@opentelemetry/core`. */
+const HTTP = 'http';
 
 interface RpcMetadata {
   type?: unknown;
-  span?: Span;
+  span?: Span | undefined;
   route?: string;
 }
 
-interface RoutedRequest {
-  method?: string;
-  route?: { path?: unknown };
-  routeOptions?: { url?: unknown };
-  routerPath?: unknown;
-}
+/** What an HTTP adapter (Express or Fastify) calls for a request that matched a route. */
+type RouteHandler = (this: unknown, request: unknown, response: unknown, next: unknown) => unknown;
 
-const NAMED = Symbol('spanwise.nestjs.server-span-named');
-
-/**
- * The route template a request matched: Express keeps it on `req.route.path`, Fastify on
- * `request.routeOptions.url` (`routerPath` before Fastify 4.10). Both include the global prefix and the
- * URI version, and never the raw URL.
- */
-export function routeTemplateOf(request: unknown): string | undefined {
-  if (typeof request !== 'object' || request === null) return undefined;
-  const req = request as RoutedRequest;
-  const template = req.route?.path ?? req.routeOptions?.url ?? req.routerPath;
-  return typeof template === 'string' ? template : undefined;
-}
-
-function serverSpanOf(active: Context): Span | undefined {
+/** The route template of the HTTP request whose context is `active`, once its route handler started. */
+export function httpRouteOf(active: Context): string | undefined {
   const metadata = active.getValue(RPC_METADATA_KEY) as RpcMetadata | undefined;
-  if (metadata?.type === 'http') return metadata.span;
-  // Without the SDK's HTTP instrumentation metadata, the active span is the server span until a handler span
-  // exists.
-  return active.getValue(HANDLER_SPAN_KEY) === undefined ? trace.getSpan(active) : undefined;
+  return metadata?.type === HTTP ? metadata.route : undefined;
 }
 
 /**
- * Names the HTTP server span `METHOD /route/:template` and sets `http.route`, once per request. The route is
- * also handed to the HTTP instrumentation, which names the span from it when the response ends.
+ * Without the HTTP instrumentation there is no RPC metadata: the active span, if any, is the server span.
+ * It is named at once, and the route is kept in a context of its own for the handler span.
  */
-export function nameHttpServerSpan(request: unknown, route: string | undefined, active: Context): void {
-  if (route === undefined || typeof request !== 'object' || request === null) return;
-  const marked = request as { [NAMED]?: true };
-  if (marked[NAMED] === true) return;
-  marked[NAMED] = true;
-  const metadata = active.getValue(RPC_METADATA_KEY) as RpcMetadata | undefined;
-  if (metadata?.type === 'http') metadata.route = route;
-  const span = serverSpanOf(active);
-  if (span === undefined || !span.isRecording()) return;
-  span.updateName(`${(request as RoutedRequest).method ?? 'GET'} ${route}`);
-  span.setAttribute('http.route', route);
+function contextWithRoute(active: Context, request: unknown, route: string): Context {
+  const span = trace.getSpan(active);
+  if (span?.isRecording() === true) {
+    const method = (request as { method?: unknown } | null)?.method;
+    span.updateName(`${typeof method === 'string' ? method : 'GET'} ${route}`);
+    span.setAttribute('http.route', route);
+  }
+  const metadata: RpcMetadata = { type: HTTP, span, route };
+  return active.setValue(RPC_METADATA_KEY, metadata);
+}
+
+/**
+ * Wraps the handler an HTTP adapter registers for the route template `route`, so each request names its
+ * server span `METHOD /route/:param` before any guard runs (a request a guard rejects keeps its route). The
+ * route goes into the HTTP instrumentation's RPC metadata, from which the instrumentation sets `http.route`
+ * and the span name when the response ends; the handler span reads it from there too.
+ */
+export function namingRoute(route: string, handler: RouteHandler): RouteHandler {
+  const named: RouteHandler = function (this: unknown, request, response, next) {
+    const active = context.active();
+    const metadata = active.getValue(RPC_METADATA_KEY) as RpcMetadata | undefined;
+    if (metadata === undefined) {
+      return context.with(contextWithRoute(active, request, route), handler, this, request, response, next);
+    }
+    if (metadata.type === HTTP) metadata.route = route;
+    return handler.call(this, request, response, next);
+  };
+  // Adapters read route options (version, Fastify config and schema) off the handler.
+  Object.assign(named, handler);
+  copyMethodIdentity(handler, named);
+  return named;
 }

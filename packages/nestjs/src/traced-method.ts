@@ -14,24 +14,33 @@ interface TracedMethod extends AnyMethod {
   [TRACED_ORIGINAL]?: AnyMethod;
 }
 
-function spanOptionsFor(spec: TracedSpec, args: unknown[]): SpanOptions {
+function spanOptionsFor(spec: TracedSpec, options: SpanOptions, args: unknown[]): SpanOptions {
   const attributesOf = spec.attributesOf;
-  if (attributesOf === undefined) return spec.options;
+  if (attributesOf === undefined) return options;
   try {
-    return { ...spec.options, attributes: { ...spec.options.attributes, ...attributesOf(...args) } };
+    return { ...options, attributes: { ...options.attributes, ...attributesOf(...args) } };
   } catch {
-    return spec.options;
+    return options;
   }
 }
 
-/** Runs `original` under a new span described by `spec`; the heart of `@Traced`. */
-export function runTraced(spec: TracedSpec, original: AnyMethod, self: unknown, args: unknown[]): unknown {
+/**
+ * Runs `original` under a new span described by `spec`; the heart of `@Traced`. `options` replaces
+ * `spec.options` for this call (a route's handler span adds its `http.route`).
+ */
+export function runTraced(
+  spec: TracedSpec,
+  original: AnyMethod,
+  self: unknown,
+  args: unknown[],
+  options: SpanOptions = spec.options,
+): unknown {
   let parent = context.active();
   if (parent.getValue(ADOPTED_METHOD_KEY) === original) {
     // The handler interceptor already opened this method's span: add the attributes only the arguments give,
     // and run the method once, without a second span.
     if (spec.attributesOf !== undefined) {
-      trace.getSpan(parent)?.setAttributes(spanOptionsFor(spec, args).attributes ?? {});
+      trace.getSpan(parent)?.setAttributes(spanOptionsFor(spec, {}, args).attributes ?? {});
     }
     return context.with(
       parent.deleteValue(ADOPTED_METHOD_KEY),
@@ -43,7 +52,7 @@ export function runTraced(spec: TracedSpec, original: AnyMethod, self: unknown, 
     );
   }
   if (spec.root) parent = trace.deleteSpan(parent);
-  const span = tracer.startSpan(spec.name, spanOptionsFor(spec, args), parent);
+  const span = tracer.startSpan(spec.name, spanOptionsFor(spec, options, args), parent);
   // Without an SDK the span is a no-op with no context of its own: call straight through.
   if (!span.isRecording() && !isSpanContextValid(span.spanContext()))
     return Reflect.apply(original, self, args);

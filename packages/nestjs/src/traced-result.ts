@@ -77,7 +77,7 @@ export function settle(
     return observeThenable(result as { then: Then }, span, spec.onResult);
   }
   if (typeof candidate.subscribe === 'function' && typeof candidate.lift === 'function') {
-    return traceObservable(result as Subscribable<unknown>, span, spec, parent);
+    return traceObservable(result as Subscribable<unknown>, span, spanContext, spec, parent);
   }
   if (typeof candidate.next === 'function' && typeof candidate[Symbol.asyncIterator] === 'function') {
     return new TracedAsyncIterator(result as AsyncIterator<unknown>, span, spanContext, spec.onResult);

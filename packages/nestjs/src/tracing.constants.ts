@@ -15,16 +15,19 @@ export const TRACED_SPEC = Symbol.for('spanwise.nestjs.traced-spec');
 /** Marks a wrapper made by `@Traced`; the value is the undecorated method. */
 export const TRACED_ORIGINAL = Symbol.for('spanwise.nestjs.traced-original');
 
+/** Marks a controller route method that opens its route's handler span (see `createRouteSpanMethod`). */
+export const ROUTE_HANDLER_SPAN = Symbol.for('spanwise.nestjs.route-handler-span');
+
 /** reflect-metadata key set by `@NoTrace()`. */
 export const NO_TRACE = Symbol.for('spanwise.nestjs.no-trace');
 
 /**
- * Context key holding the undecorated method whose span the handler interceptor already started, so the
- * `@Traced` wrapper of a controller method does not start a second one.
+ * Context key holding the undecorated method whose span the microservice handler interceptor already
+ * started, so the `@Traced` wrapper of a pattern handler does not start a second one.
  */
 export const ADOPTED_METHOD_KEY = createContextKey('spanwise.nestjs.adopted-method');
 
-/** Context key present once a handler span exists for the current request or message. */
+/** Context key present once a microservice handler span exists for the current message. */
 export const HANDLER_SPAN_KEY = createContextKey('spanwise.nestjs.handler-span');
 
 /**

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { HandlerSpanInstaller } from './handler-span.installer.js';
 import { HandlerSpanInterceptor } from './handler-span.interceptor.js';
-import { RouteNamingGuard } from './route-naming.guard.js';
 import { TraceService } from './trace.service.js';
 import { type TRACING_OPTIONS_TYPE, TracingConfigurableModule } from './tracing.module-definition.js';
 import { tracingSettingsProvider } from './tracing-settings.provider.js';
@@ -15,12 +14,7 @@ import { tracingSettingsProvider } from './tracing-settings.provider.js';
  * and without one every API is a cheap no-op.
  */
 @Module({
-  providers: [
-    tracingSettingsProvider,
-    TraceService,
-    { provide: APP_GUARD, useClass: RouteNamingGuard },
-    { provide: APP_INTERCEPTOR, useClass: HandlerSpanInterceptor },
-  ],
+  providers: [tracingSettingsProvider, TraceService, HandlerSpanInterceptor, HandlerSpanInstaller],
   exports: [TraceService],
 })
 export class TracingModule extends TracingConfigurableModule {
