@@ -36,3 +36,16 @@ export interface EncodedEntry {
   /** Link to the next entry while queued. */
   next: EncodedEntry | undefined;
 }
+
+/** The entries re-pointed at one new buffer holding only their bytes, so their pass's buffer can be freed. */
+export function compactEntries(entries: readonly EncodedEntry[]): EncodedEntry[] {
+  let length = 0;
+  for (const entry of entries) length += entry.end - entry.start;
+  const chunk = Buffer.allocUnsafeSlow(length);
+  let pos = 0;
+  return entries.map((entry) => {
+    const start = pos;
+    pos += entry.chunk.copy(chunk, pos, entry.start, entry.end);
+    return { ...entry, chunk, start, end: pos, next: undefined };
+  });
+}

@@ -2,28 +2,17 @@ import { context, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
-import type { DroppedSpans, ExportConfig, ExportStats } from '../types.js';
+import type { ExportConfig, ExportStats } from '../types.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { DropReporter } from './drop-reporter.js';
-import type { EncodedEntry } from './encoded-entry.js';
+import { compactEntries, type EncodedEntry } from './encoded-entry.js';
+import { ExportAccounting, errorMessage } from './export-accounting.js';
+import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from './export-limits.js';
+import { classifyOutcome } from './export-outcome.js';
 import { type HttpResult, HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest } from './otlp-request.js';
-import { backoffDelay, isRetryable, parseRetryAfter } from './retry-policy.js';
+import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
 import { SpanQueue } from './span-queue.js';
-
-/** Defaults of the optional {@link ExportConfig} fields. */
-export const EXPORT_DEFAULTS = {
-  maxRequestBytes: 4 * 1024 * 1024,
-  maxRetries: 5,
-  initialBackoffMs: 1000,
-  maxBackoffMs: 5000,
-  circuitThreshold: 5,
-  probeIntervalMs: 5000,
-} as const;
-
-/** Deadline of `shutdown()` when the caller gives none (the `SPANWISE_SHUTDOWN_TIMEOUT_MS` default). */
-export const DEFAULT_SHUTDOWN_DEADLINE_MS = 5000;
 
 /** Ended spans wait this long to be encoded together, off the request path. */
 const ENCODE_DELAY_MS = 10;
@@ -34,18 +23,11 @@ const MAX_UNENCODED = 256;
 interface Batch {
   entries: EncodedEntry[];
   spans: number;
+  /** Cost against the byte cap. */
   bytes: number;
   /** The request body, built once and reused by retries. */
   body: Uint8Array | undefined;
   attempt: number;
-}
-
-type Limits = ExportConfig & { -readonly [K in keyof typeof EXPORT_DEFAULTS]: number };
-
-interface FlushWaiter {
-  /** Resolved when `settled` reaches this. */
-  target: number;
-  resolve: () => void;
 }
 
 /** Each exporter callback runs here: outside any app trace, and with tracing suppressed. */
@@ -57,30 +39,22 @@ const EXPORT_CONTEXT = suppressTracing(ROOT_CONTEXT);
  * Every span is accounted for: ended and sampled = exported + dropped (each reason) + queued.
  */
 export class OtlpExportPipeline {
-  private readonly limits: Limits;
+  private readonly limits: ExportLimits;
   private readonly transport: HttpTransport;
   private readonly encoder: SpanEncoder;
   private readonly build: (entries: readonly EncodedEntry[]) => Uint8Array;
   private readonly probeBody: Uint8Array;
   private readonly queue = new SpanQueue();
   private readonly breaker: CircuitBreaker;
-  private readonly reporter: DropReporter;
-  private readonly dropped: DroppedSpans = { queueFull: 0, exportFailed: 0, shutdown: 0 };
+  private readonly counts = new ExportAccounting();
   private readonly cancel = new AbortController();
   private readonly unencodedLimit: number;
   private unencoded: ReadableSpan[] = [];
   private inflight: Batch | undefined;
   private sending = false;
   private probing = false;
-  private exportedSpans = 0;
-  private failedExports = 0;
-  private retries = 0;
-  private lastError: string | undefined;
   /** Learned from 413 responses; never above `maxRequestBytes`. */
   private requestBytes: number;
-  /** Spans that left the queue (exported or dropped after being queued), for `forceFlush`. */
-  private settled = 0;
-  private flushWaiters: FlushWaiter[] = [];
   private encodeTimer: NodeJS.Timeout | undefined;
   private encodeArmed = false;
   private exportTimer: NodeJS.Timeout | undefined;
@@ -98,21 +72,16 @@ export class OtlpExportPipeline {
   private resolveShutdown: (() => void) | undefined;
 
   constructor(config: ExportConfig) {
-    this.limits = { ...EXPORT_DEFAULTS, ...definedOnly(config) };
+    this.limits = resolveLimits(config);
     this.transport = new HttpTransport(config);
     const json = config.protocol === 'http/json';
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.build = json ? buildJsonRequest : buildProtobufRequest;
-    this.probeBody = json
-      ? JsonTraceSerializer.serializeRequest([])!
-      : ProtobufTraceSerializer.serializeRequest([])!;
+    this.probeBody = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!;
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
-    this.reporter = new DropReporter(() => this.lastError);
-    this.unencodedLimit = Math.max(
-      1,
-      Math.min(MAX_UNENCODED, this.limits.maxExportBatchSize, this.limits.maxQueueSize),
-    );
+    const { maxExportBatchSize, maxQueueSize } = this.limits;
+    this.unencodedLimit = Math.max(1, Math.min(MAX_UNENCODED, maxExportBatchSize, maxQueueSize));
   }
 
   onStart(_span: Span): void {}
@@ -122,38 +91,26 @@ export class OtlpExportPipeline {
     try {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
       if (this.closed) {
-        this.drop('shutdown', 1);
+        this.counts.drop('shutdown', 1);
         return;
       }
       // At the byte cap under the 'newest' policy, drop before spending any encoding on the span.
-      if (this.bytesFull && this.limits.dropPolicy === 'newest') {
-        this.drop('queueFull', 1);
-        return;
-      }
-      if (this.queuedSpans() >= this.limits.maxQueueSize && !this.evictOldest()) {
-        this.drop('queueFull', 1);
+      const full = this.bytesFull && this.limits.dropPolicy === 'newest';
+      if (full || (this.queuedSpans() >= this.limits.maxQueueSize && !this.evictOldest())) {
+        this.counts.drop('queueFull', 1);
         return;
       }
       this.unencoded.push(span);
       if (this.unencoded.length >= this.unencodedLimit) this.encode();
       else if (!this.encodeArmed) this.armEncode();
     } catch (err) {
-      this.fail(err);
+      this.counts.fail(err);
     }
   }
 
   stats(): ExportStats {
-    const inflight = this.inflight;
-    return {
-      exportedSpans: this.exportedSpans,
-      queuedSpans: this.queuedSpans(),
-      queuedBytes: this.queue.bytes + (inflight ? inflight.bytes : 0),
-      failedExports: this.failedExports,
-      retries: this.retries,
-      droppedSpans: { ...this.dropped },
-      circuit: this.breaker.state,
-      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
-    };
+    const inflightBytes = this.inflight ? this.inflight.bytes : 0;
+    return this.counts.snapshot(this.queuedSpans(), this.queue.bytes + inflightBytes, this.breaker.state);
   }
 
   /**
@@ -161,18 +118,15 @@ export class OtlpExportPipeline {
    * found unreachable (circuit open or retries exhausted), leaving those spans queued.
    */
   forceFlush(): Promise<void> {
-    try {
-      this.encode();
-    } catch (err) {
-      this.fail(err);
+    this.guard(() => this.encode());
+    const target = this.counts.settled + this.queuedSpans();
+    if (this.finished || this.breaker.state !== 'closed' || this.counts.settled >= target) {
+      return Promise.resolve();
     }
-    const target = this.settled + this.queuedSpans();
-    if (this.finished || this.breaker.state !== 'closed' || this.settled >= target) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.flushWaiters.push({ target, resolve });
-      this.hold = false;
-      this.guard(() => this.pump());
-    });
+    const flushed = this.counts.waitUntilSettled(target);
+    this.hold = false;
+    this.guard(() => this.pump());
+    return flushed;
   }
 
   /**
@@ -192,10 +146,11 @@ export class OtlpExportPipeline {
     this.clearTimers();
     try {
       this.encode();
+      // A batch sleeping before its retry goes now.
       if (this.inflight && !this.sending) this.send(this.inflight);
       else this.pump();
     } catch (err) {
-      this.fail(err);
+      this.counts.fail(err);
       this.finish();
     }
     return this.shutdownPromise;
@@ -207,13 +162,9 @@ export class OtlpExportPipeline {
 
   private armEncode(): void {
     this.encodeArmed = true;
+    // One timer, re-armed with refresh(): no allocation per pass.
     if (this.encodeTimer) this.encodeTimer.refresh();
-    else {
-      this.encodeTimer = context.with(EXPORT_CONTEXT, () =>
-        setTimeout(() => this.guard(() => this.encode()), ENCODE_DELAY_MS),
-      );
-      this.encodeTimer.unref();
-    }
+    else this.encodeTimer = this.timer(ENCODE_DELAY_MS, () => this.encode());
   }
 
   /** Encodes the spans waiting for it and admits them to the queue under the byte cap. */
@@ -226,8 +177,8 @@ export class OtlpExportPipeline {
     try {
       entries = this.encoder.encode(spans);
     } catch (err) {
-      this.fail(err, 'encoding spans failed');
-      this.drop('exportFailed', spans.length);
+      this.counts.fail(err, 'encoding spans failed');
+      this.counts.drop('exportFailed', spans.length);
       return;
     }
     let encoded = 0;
@@ -240,21 +191,15 @@ export class OtlpExportPipeline {
         admittedCost += entry.cost;
       } else {
         this.bytesFull = true;
-        this.drop('queueFull', entry.spans);
+        this.counts.drop('queueFull', entry.spans);
       }
     }
     // Entries share their pass's buffer: when only some made it, copy them out so the rest can be freed.
-    for (const entry of admitted.length < entries.length ? compact(admitted) : admitted)
-      this.queue.push(entry);
+    const kept = admitted.length < entries.length ? compactEntries(admitted) : admitted;
+    for (const entry of kept) this.queue.push(entry);
     // The serializer encodes every span it is given; this keeps the accounting exact should it ever not.
-    if (encoded < spans.length) this.drop('exportFailed', spans.length - encoded);
+    if (encoded < spans.length) this.counts.drop('exportFailed', spans.length - encoded);
     this.pump();
-  }
-
-  /** Spans left the queue (exported or dropped): room for more, and progress for `forceFlush`. */
-  private released(spans: number): void {
-    this.settled += spans;
-    this.bytesFull = false;
   }
 
   /** Whether `cost` more bytes fit the byte cap, after evicting the oldest entries if the policy says so. */
@@ -271,9 +216,16 @@ export class OtlpExportPipeline {
     if (this.limits.dropPolicy !== 'oldest') return false;
     const entry = this.queue.shift();
     if (!entry) return false;
-    this.released(entry.spans);
-    this.drop('queueFull', entry.spans);
+    this.leave(entry.spans, 'queueFull');
     return true;
+  }
+
+  /** Spans leave the queue, dropped for `reason` or else exported: room for more, progress for flushes. */
+  private leave(spans: number, reason?: 'queueFull' | 'exportFailed' | 'shutdown'): void {
+    this.counts.settled += spans;
+    this.bytesFull = false;
+    if (reason) this.counts.drop(reason, spans);
+    else this.counts.exportedSpans += spans;
   }
 
   /** Starts the next export when one is due: a full batch, a flush, shutdown, or the scheduled delay. */
@@ -284,14 +236,8 @@ export class OtlpExportPipeline {
       return;
     }
     if (this.breaker.state !== 'closed' && !this.closed) return;
-    const due =
-      this.closed ||
-      this.delayElapsed ||
-      (!this.hold &&
-        (this.flushWaiters.length > 0 ||
-          this.queue.spans >= this.limits.maxExportBatchSize ||
-          this.queue.bytes >= this.requestBytes));
-    if (due) {
+    const full = this.queue.spans >= this.limits.maxExportBatchSize || this.queue.bytes >= this.requestBytes;
+    if (this.closed || this.delayElapsed || (!this.hold && (this.counts.flushing || full))) {
       if (this.exportTimer) clearTimeout(this.exportTimer);
       this.exportTimer = undefined;
       this.delayElapsed = false;
@@ -316,7 +262,7 @@ export class OtlpExportPipeline {
 
   private send(batch: Batch): void {
     this.sending = true;
-    if (batch.attempt > 0) this.retries++;
+    if (batch.attempt > 0) this.counts.retries++;
     void context.with(EXPORT_CONTEXT, () => this.deliver(batch));
   }
 
@@ -334,33 +280,29 @@ export class OtlpExportPipeline {
 
   private settle(batch: Batch, result: HttpResult): void {
     if (this.finished || this.inflight !== batch) return;
-    const status = result.status;
-    if (status >= 200 && status < 300) {
+    const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
+    if (outcome.kind === 'delivered') {
       this.inflight = undefined;
-      const rejected = Math.min(batch.spans, this.rejectedSpans(result.body));
-      this.exportedSpans += batch.spans - rejected;
-      this.released(batch.spans);
+      const rejected = Math.min(batch.spans, outcome.rejected);
+      this.leave(batch.spans - rejected);
       if (rejected > 0) {
-        this.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)`;
-        this.drop('exportFailed', rejected);
+        this.counts.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)`;
+        this.leave(rejected, 'exportFailed');
       }
       this.breaker.succeeded();
-      this.resolveFlushes();
-      this.pump();
+      this.progressed();
       return;
     }
-    this.failedExports++;
-    this.lastError = result.error ?? `HTTP ${status} from ${this.limits.endpoint}`;
-    if (status === 413) {
-      this.split(batch);
-      return;
-    }
-    if (!isRetryable(status)) {
+    this.counts.failedExports++;
+    this.counts.lastError = outcome.error;
+    if (outcome.kind !== 'retry') {
       this.inflight = undefined;
-      this.released(batch.spans);
-      this.drop('exportFailed', batch.spans);
-      this.resolveFlushes();
-      this.pump();
+      if (outcome.kind === 'too-large' && batch.entries.length > 1) {
+        // Send it again in halves, and keep later requests under that size.
+        this.requestBytes = Math.max(1, Math.floor(batch.bytes / 2));
+        this.queue.unshiftAll(batch.entries);
+      } else this.leave(batch.spans, 'exportFailed');
+      this.progressed();
       return;
     }
     const opened = this.breaker.failed();
@@ -370,9 +312,8 @@ export class OtlpExportPipeline {
         this.send(batch);
         return;
       }
-      const retryAfter = parseRetryAfter(result.retryAfter, Date.now());
-      const delay =
-        retryAfter ?? backoffDelay(batch.attempt, this.limits.initialBackoffMs, this.limits.maxBackoffMs);
+      const { initialBackoffMs, maxBackoffMs } = this.limits;
+      const delay = outcome.retryAfterMs ?? backoffDelay(batch.attempt, initialBackoffMs, maxBackoffMs);
       this.retryTimer = this.timer(delay, () => {
         this.retryTimer = undefined;
         this.send(batch);
@@ -387,39 +328,17 @@ export class OtlpExportPipeline {
       this.finish();
       return;
     }
-    this.releaseFlushes();
-    if (opened) {
-      const retryAfter = parseRetryAfter(result.retryAfter, Date.now()) ?? 0;
-      this.scheduleProbe(Math.max(this.limits.probeIntervalMs, retryAfter));
-    } else {
+    this.counts.releaseFlushes();
+    if (opened) this.scheduleProbe(Math.max(this.limits.probeIntervalMs, outcome.retryAfterMs ?? 0));
+    else {
       this.hold = true;
       this.pump();
     }
   }
 
-  /** A 413: send the batch again in halves, and remember the smaller request size. */
-  private split(batch: Batch): void {
-    this.inflight = undefined;
-    if (batch.entries.length > 1) {
-      this.requestBytes = Math.max(1, Math.floor(batch.bytes / 2));
-      this.queue.unshiftAll(batch.entries);
-    } else {
-      this.released(batch.spans);
-      this.drop('exportFailed', batch.spans);
-    }
-    this.resolveFlushes();
+  private progressed(): void {
+    this.counts.resolveFlushes();
     this.pump();
-  }
-
-  private rejectedSpans(body: Buffer): number {
-    if (body.length === 0) return 0;
-    try {
-      const serializer = this.limits.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
-      const rejected = Number(serializer.deserializeResponse(body).partialSuccess?.rejectedSpans ?? 0);
-      return Number.isFinite(rejected) && rejected > 0 ? rejected : 0;
-    } catch {
-      return 0;
-    }
   }
 
   private scheduleProbe(delay: number): void {
@@ -439,11 +358,12 @@ export class OtlpExportPipeline {
       this.probing = false;
       this.guard(() => {
         if (this.finished) return;
-        if (result.status >= 200 && result.status < 300) {
+        const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
+        if (outcome.kind === 'delivered') {
           this.breaker.succeeded();
           this.delayElapsed = true;
         } else {
-          this.lastError = result.error ?? `HTTP ${result.status} from ${this.limits.endpoint}`;
+          this.counts.lastError = outcome.error;
           this.breaker.failed();
           if (!this.closed) this.scheduleProbe(this.limits.probeIntervalMs);
         }
@@ -461,36 +381,12 @@ export class OtlpExportPipeline {
     const left = this.unencoded.length + this.queue.clear() + (this.inflight ? this.inflight.spans : 0);
     this.unencoded = [];
     this.inflight = undefined;
-    if (left > 0) {
-      this.released(left);
-      this.drop('shutdown', left);
-    }
+    if (left > 0) this.leave(left, 'shutdown');
     this.cancel.abort();
     this.transport.destroy();
-    this.releaseFlushes();
-    this.reporter.flush();
+    this.counts.releaseFlushes();
+    this.counts.flushReport();
     this.resolveShutdown?.();
-  }
-
-  private drop(reason: keyof DroppedSpans, count: number): void {
-    this.dropped[reason] += count;
-    this.reporter.record(reason, count);
-  }
-
-  private resolveFlushes(): void {
-    if (this.flushWaiters.length === 0) return;
-    const waiting: FlushWaiter[] = [];
-    for (const waiter of this.flushWaiters) {
-      if (this.settled >= waiter.target) waiter.resolve();
-      else waiting.push(waiter);
-    }
-    this.flushWaiters = waiting;
-  }
-
-  private releaseFlushes(): void {
-    const waiters = this.flushWaiters;
-    this.flushWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
   }
 
   private timer(ms: number, callback: () => void): NodeJS.Timeout {
@@ -514,35 +410,7 @@ export class OtlpExportPipeline {
     try {
       action();
     } catch (err) {
-      this.fail(err);
+      this.counts.fail(err);
     }
   }
-
-  private fail(err: unknown, what = 'internal error'): void {
-    this.lastError = `${what}: ${errorMessage(err)}`;
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The config without keys set to `undefined`, so that the defaults apply to them. */
-function definedOnly(config: ExportConfig): ExportConfig {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) if (value !== undefined) out[key] = value;
-  return out as unknown as ExportConfig;
-}
-
-/** The entries re-pointed at one new buffer holding only their bytes. */
-function compact(entries: readonly EncodedEntry[]): EncodedEntry[] {
-  let length = 0;
-  for (const entry of entries) length += entry.end - entry.start;
-  const chunk = Buffer.allocUnsafeSlow(length);
-  let pos = 0;
-  return entries.map((entry) => {
-    const start = pos;
-    pos += entry.chunk.copy(chunk, pos, entry.start, entry.end);
-    return { ...entry, chunk, start, end: pos, next: undefined };
-  });
 }

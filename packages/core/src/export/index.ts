@@ -17,4 +17,4 @@ export function createExportPipeline(config: ExportConfig): ExportPipeline {
   return new OtlpExportPipeline(config);
 }
 
-export { DEFAULT_SHUTDOWN_DEADLINE_MS, EXPORT_DEFAULTS } from './export-pipeline.js';
+export { DEFAULT_SHUTDOWN_DEADLINE_MS, EXPORT_DEFAULTS } from './export-limits.js';
