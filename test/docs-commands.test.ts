@@ -118,7 +118,7 @@ writeFileSync(join(work, 'entry.cjs'), PROBE);
 writeFileSync(join(work, 'entry.mjs'), PROBE);
 
 const commands = extractCommands();
-const BENCH = /^\(cd bench && |^\/usr\/bin\/taskset /;
+const BENCH = /^([A-Z_][A-Z0-9_]*=\S+\s+)*(\(cd bench && |\/usr\/bin\/taskset )/;
 
 /** The distinct register-hook runs the docs show: environment, flag and entry. */
 const hookRuns = new Map<string, DocCommand>();
