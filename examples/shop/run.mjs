@@ -95,6 +95,7 @@ async function stopAll(procs) {
 }
 
 async function main() {
+  console.log('building examples/shop (tsc) ...');
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
     cwd: here,
     stdio: 'inherit',
@@ -143,6 +144,9 @@ async function main() {
     SHOP_NOTIFICATIONS_QUEUE: `shop.notifications.${run}`,
     SHOP_REDIS_URL: redisProblem === undefined ? REDIS_URL : '',
   };
+  console.log(
+    `starting ${services.join(', ')} with --require @spanwise/core/register, exporting to ${endpoint}\n`,
+  );
   const procs = services.map((service) =>
     start(service, ['--require', '@spanwise/core/register', `dist/${service}/main.js`], {
       ...env,
@@ -176,7 +180,10 @@ async function main() {
     }
   }
   await stopAll([dev]);
-  console.log(`\nspanwise dev printed:\n\n${dev.stdout()}`);
+  console.log(
+    `\nEvery service stopped on SIGTERM and flushed its spans. spanwise dev printed one waterfall per request` +
+      ` (${services.join(' -> ')}):\n\n${dev.stdout()}`,
+  );
 
   if (CHECK) {
     const problems = checkTraces(readSpans(spansFile), results, services);
