@@ -10,7 +10,7 @@ import { makeSpans } from './spans.mjs';
 import { measureWorkerOffload } from './worker-offload.mjs';
 
 const rounds = Number(process.argv[2] ?? 10);
-const perRound = Number(process.argv[3] ?? 30_000);
+const perRound = Number(process.argv[3] ?? 60_000);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -58,7 +58,7 @@ const report = {
 };
 report.ratioWall = report.spanwise.spansPerSecWall / report.stock.spansPerSecWall;
 report.ratioCpu = report.spanwise.spansPerCpuSec / report.stock.spansPerCpuSec;
-report.workerOffload = await measureWorkerOffload(spans.slice(0, 512), 40);
+report.workerOffload = await measureWorkerOffload(spans.slice(0, 512), 200);
 
 console.log(`node ${report.node} on ${report.cpu}; ${rounds} interleaved rounds of ${fmt(perRound)} spans`);
 console.log('setup                                   spans/s (wall)   spans per CPU-second (main thread)');

@@ -20,8 +20,9 @@ export const ENTRY_OVERHEAD_BYTES = 80;
  * Spans already encoded for the wire, as held by the export queue: `chunk[start, end)`, where `chunk` is
  * the output of one encoding pass, shared by the entries cut from it (no copy, no view object per span).
  *
- * - http/protobuf: one span, the range being its `ScopeSpans.spans` field (tag and length included), so a
- *   batch can be split down to a single span.
+ * - http/protobuf, a whole pass (`group` undefined): a complete `ExportTraceServiceRequest`.
+ * - http/protobuf, one span cut from a pass (`group` set): its `ScopeSpans.spans` field (tag and length
+ *   included), so a batch can be split down to a single span.
  * - http/json: the spans of one encoding pass, the range being the members of `resourceSpans`.
  */
 export interface EncodedEntry {
@@ -31,7 +32,7 @@ export interface EncodedEntry {
   /** `end - start + ENTRY_OVERHEAD_BYTES`: what the entry counts against the byte cap. */
   readonly cost: number;
   readonly spans: number;
-  /** Set for protobuf entries. */
+  /** Set for a single protobuf span cut from its pass. */
   readonly group: SpanGroup | undefined;
   /** Link to the next entry while queued. */
   next: EncodedEntry | undefined;

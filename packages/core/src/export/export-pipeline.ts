@@ -9,7 +9,7 @@ import { ExportAccounting, errorMessage } from './export-accounting.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from './export-limits.js';
 import { classifyOutcome } from './export-outcome.js';
 import { type HttpResult, HttpTransport } from './http-transport.js';
-import { buildJsonRequest, buildProtobufRequest } from './otlp-request.js';
+import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
 import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
 import { SpanQueue } from './span-queue.js';
@@ -26,7 +26,7 @@ interface Batch {
   /** Cost against the byte cap. */
   bytes: number;
   /** The request body, built once and reused by retries. */
-  body: Uint8Array | undefined;
+  body: RequestBody | undefined;
   attempt: number;
 }
 
@@ -42,8 +42,8 @@ export class OtlpExportPipeline {
   private readonly limits: ExportLimits;
   private readonly transport: HttpTransport;
   private readonly encoder: SpanEncoder;
-  private readonly build: (entries: readonly EncodedEntry[]) => Uint8Array;
-  private readonly probeBody: Uint8Array;
+  private readonly build: (entries: readonly EncodedEntry[]) => RequestBody;
+  private readonly probeBody: RequestBody;
   private readonly queue = new SpanQueue();
   private readonly breaker: CircuitBreaker;
   private readonly counts = new ExportAccounting();
@@ -77,7 +77,7 @@ export class OtlpExportPipeline {
     const json = config.protocol === 'http/json';
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.build = json ? buildJsonRequest : buildProtobufRequest;
-    this.probeBody = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!;
+    this.probeBody = [(json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!];
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
     const { maxExportBatchSize, maxQueueSize } = this.limits;
@@ -182,24 +182,32 @@ export class OtlpExportPipeline {
       return;
     }
     let encoded = 0;
-    let admittedCost = 0;
-    const admitted: EncodedEntry[] = [];
     for (const entry of entries) {
       encoded += entry.spans;
-      if (this.fitsBytes(admittedCost + entry.cost)) {
-        admitted.push(entry);
-        admittedCost += entry.cost;
-      } else {
-        this.bytesFull = true;
-        this.counts.drop('queueFull', entry.spans);
-      }
+      this.admit(entry);
     }
-    // Entries share their pass's buffer: when only some made it, copy them out so the rest can be freed.
-    const kept = admitted.length < entries.length ? compactEntries(admitted) : admitted;
-    for (const entry of kept) this.queue.push(entry);
     // The serializer encodes every span it is given; this keeps the accounting exact should it ever not.
     if (encoded < spans.length) this.counts.drop('exportFailed', spans.length - encoded);
     this.pump();
+  }
+
+  /** Queues a pass under the byte cap; when it does not fit whole, as many of its spans as fit. */
+  private admit(entry: EncodedEntry): void {
+    if (this.fitsBytes(entry.cost)) {
+      this.queue.push(entry);
+      return;
+    }
+    this.bytesFull = true;
+    let cost = 0;
+    const admitted: EncodedEntry[] = [];
+    for (const part of entry.spans > 1 ? this.encoder.split(entry) : [entry]) {
+      if (this.fitsBytes(cost + part.cost)) {
+        admitted.push(part);
+        cost += part.cost;
+      } else this.counts.drop('queueFull', part.spans);
+    }
+    // The parts share the pass's buffer: copy the ones kept so that the rest can be freed.
+    if (admitted.length > 0) for (const part of compactEntries(admitted)) this.queue.push(part);
   }
 
   /** Whether `cost` more bytes fit the byte cap, after evicting the oldest entries if the policy says so. */
@@ -297,10 +305,14 @@ export class OtlpExportPipeline {
     this.counts.lastError = outcome.error;
     if (outcome.kind !== 'retry') {
       this.inflight = undefined;
-      if (outcome.kind === 'too-large' && batch.entries.length > 1) {
+      const parts =
+        outcome.kind === 'too-large' && batch.entries.length === 1
+          ? this.encoder.split(batch.entries[0]!)
+          : batch.entries;
+      if (outcome.kind === 'too-large' && parts.length > 1) {
         // Send it again in halves, and keep later requests under that size.
         this.requestBytes = Math.max(1, Math.floor(batch.bytes / 2));
-        this.queue.unshiftAll(batch.entries);
+        this.queue.unshiftAll(parts);
       } else this.leave(batch.spans, 'exportFailed');
       this.progressed();
       return;

@@ -50,13 +50,13 @@ export class HttpTransport {
     };
   }
 
-  /** The body as it goes on the wire (gzipped on the libuv thread pool when configured). */
-  async encodeBody(body: Uint8Array): Promise<Uint8Array> {
-    return this.gzip ? gzip(body) : body;
+  /** The body parts as they go on the wire (gzipped on the libuv thread pool when configured). */
+  async encodeBody(parts: Uint8Array[]): Promise<Uint8Array[]> {
+    return this.gzip ? [await gzip(Buffer.concat(parts))] : parts;
   }
 
-  /** Sends one request; never rejects. `cancel` aborts it early (shutdown deadline). */
-  send(body: Uint8Array, timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
+  /** Sends one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. */
+  send(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
     return new Promise((resolve) => {
       const controller = new AbortController();
       const onCancel = (): void => controller.abort(new Error('cancelled at the shutdown deadline'));
@@ -68,6 +68,8 @@ export class HttpTransport {
         timeoutMs,
       );
       timer.unref();
+      let length = 0;
+      for (const part of parts) length += part.length;
       let settled = false;
       const finish = (result: HttpResult): void => {
         if (settled) return;
@@ -93,7 +95,7 @@ export class HttpTransport {
           {
             method: 'POST',
             agent: this.agent,
-            headers: { ...this.headers, 'content-length': String(body.length) },
+            headers: { ...this.headers, 'content-length': String(length) },
             signal: controller.signal,
           },
           (res) => {
@@ -119,7 +121,8 @@ export class HttpTransport {
           },
         );
         req.on('error', fail);
-        req.end(body);
+        for (const part of parts) req.write(part);
+        req.end();
       } catch (err) {
         fail(err);
       }

@@ -14,12 +14,24 @@ interface ResourceBlock {
   size: number;
 }
 
-/** Frames protobuf span entries into one `ExportTraceServiceRequest`, each resource and scope written once. */
-export function buildProtobufRequest(entries: readonly EncodedEntry[]): Uint8Array {
+/** A request body in parts, written one after the other: whole passes go out without being copied. */
+export type RequestBody = Uint8Array[];
+
+/**
+ * One `ExportTraceServiceRequest` from protobuf entries: whole passes go as they are (concatenated messages
+ * merge), single spans are framed under their resource and scope, each written once.
+ */
+export function buildProtobufRequest(entries: readonly EncodedEntry[]): RequestBody {
+  const parts: Uint8Array[] = [];
   const resources = new Map<ResourceGroup, ResourceBlock>();
   const scopes = new Map<SpanGroup, ScopeBlock>();
+  let total = 0;
   for (const entry of entries) {
-    const group = entry.group!;
+    const group = entry.group;
+    if (!group) {
+      parts.push(entry.chunk.subarray(entry.start, entry.end));
+      continue;
+    }
     let scope = scopes.get(group);
     if (!scope) {
       scope = { group, entries: [], size: group.scopeRaw.length };
@@ -34,7 +46,7 @@ export function buildProtobufRequest(entries: readonly EncodedEntry[]): Uint8Arr
     scope.entries.push(entry);
     scope.size += entry.end - entry.start;
   }
-  let total = 0;
+  if (resources.size === 0) return parts;
   for (const resource of resources.values()) {
     for (const scope of resource.scopes) resource.size += frameSize(scope.size);
     total += frameSize(resource.size);
@@ -54,18 +66,19 @@ export function buildProtobufRequest(entries: readonly EncodedEntry[]): Uint8Arr
       }
     }
   }
-  return out;
+  parts.push(out);
+  return parts;
 }
 
 const COMMA = Buffer.from(',');
 
 /** Joins JSON entries into one `{"resourceSpans":[...]}` request. */
-export function buildJsonRequest(entries: readonly EncodedEntry[]): Uint8Array {
+export function buildJsonRequest(entries: readonly EncodedEntry[]): RequestBody {
   const parts: Uint8Array[] = [Buffer.from(JSON_PREFIX)];
   entries.forEach((entry, i) => {
     if (i > 0) parts.push(COMMA);
     parts.push(entry.chunk.subarray(entry.start, entry.end));
   });
   parts.push(Buffer.from(JSON_SUFFIX));
-  return Buffer.concat(parts);
+  return parts;
 }

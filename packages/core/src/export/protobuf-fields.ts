@@ -7,18 +7,17 @@
 /** Wire type of a length-delimited field (strings, bytes, embedded messages). */
 export const LENGTH_DELIMITED = 2;
 
-/** One field of an encoded message: its number, and where its raw bytes (tag included) start and end. */
-export interface RawField {
-  field: number;
-  /** Start of the tag. */
-  start: number;
-  /** Start of the value (for length-delimited fields, after the length prefix). */
-  valueStart: number;
-  /** End of the field. */
-  end: number;
-}
+/**
+ * Receives one field of an encoded message: its number, where its raw bytes (tag included) start, where its
+ * value starts (for length-delimited fields, after the length prefix), and where it ends. Plain numbers, so
+ * walking a message allocates nothing per field.
+ */
+export type FieldVisitor = (field: number, start: number, valueStart: number, end: number) => void;
 
-function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
+/** Position after the varint last read by {@link readVarint}; a module cursor instead of a tuple per call. */
+let cursor = 0;
+
+function readVarint(buf: Uint8Array, pos: number): number {
   let value = 0;
   let shift = 0;
   for (;;) {
@@ -26,35 +25,35 @@ function readVarint(buf: Uint8Array, pos: number): [value: number, next: number]
     if (byte === undefined) throw new RangeError('truncated varint');
     // Multiplication instead of << keeps values above 2^31 exact (lengths never exceed 2^53).
     value += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return [value, pos];
+    if (byte < 0x80) {
+      cursor = pos;
+      return value;
+    }
     shift += 7;
   }
 }
 
 /** Calls `visit` for each top-level field of the message in `buf[start, end)`. */
-export function forEachField(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  visit: (f: RawField) => void,
-): void {
+export function forEachField(buf: Uint8Array, start: number, end: number, visit: FieldVisitor): void {
   let pos = start;
   while (pos < end) {
     const fieldStart = pos;
-    const [tag, afterTag] = readVarint(buf, pos);
+    const tag = readVarint(buf, pos);
+    const afterTag = cursor;
     const wireType = tag & 7;
     let valueStart = afterTag;
     switch (wireType) {
       case 0:
-        pos = readVarint(buf, afterTag)[1];
+        readVarint(buf, afterTag);
+        pos = cursor;
         break;
       case 1:
         pos = afterTag + 8;
         break;
       case LENGTH_DELIMITED: {
-        const [length, afterLength] = readVarint(buf, afterTag);
-        valueStart = afterLength;
-        pos = afterLength + length;
+        const length = readVarint(buf, afterTag);
+        valueStart = cursor;
+        pos = valueStart + length;
         break;
       }
       case 5:
@@ -64,7 +63,7 @@ export function forEachField(
         throw new RangeError(`unsupported wire type ${wireType}`);
     }
     if (pos > end) throw new RangeError('field overruns its message');
-    visit({ field: tag >>> 3, start: fieldStart, valueStart, end: pos });
+    visit(tag >>> 3, fieldStart, valueStart, pos);
   }
 }
 

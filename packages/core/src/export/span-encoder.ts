@@ -6,25 +6,26 @@ import {
   type ResourceGroup,
   type SpanGroup,
 } from './encoded-entry.js';
-import { forEachField, type RawField } from './protobuf-fields.js';
+import { forEachField } from './protobuf-fields.js';
 
 /** Turns ended spans into queue entries; runs off the request path, a pass at a time. */
 export interface SpanEncoder {
+  /** One entry holding the whole pass. */
   encode(spans: readonly ReadableSpan[]): EncodedEntry[];
+  /** Cuts an entry into one entry per span when the encoding allows it; else returns `[entry]`. */
+  split(entry: EncodedEntry): EncodedEntry[];
 }
 
 /** Distinct resource/scope pairs remembered; past this each pass gets fresh groups (correct, less compact). */
 const MAX_GROUPS = 256;
 
-function concatFields(buf: Uint8Array, fields: readonly RawField[]): Uint8Array {
+/** Copies the given `[start, end)` ranges of `buf`, in order, into one new buffer. */
+function concatRanges(buf: Buffer, ranges: readonly number[]): Buffer {
   let length = 0;
-  for (const f of fields) length += f.end - f.start;
-  const out = new Uint8Array(length);
+  for (let i = 0; i < ranges.length; i += 2) length += ranges[i + 1]! - ranges[i]!;
+  const out = Buffer.allocUnsafeSlow(length);
   let pos = 0;
-  for (const f of fields) {
-    out.set(buf.subarray(f.start, f.end), pos);
-    pos += f.end - f.start;
-  }
+  for (let i = 0; i < ranges.length; i += 2) pos += buf.copy(out, pos, ranges[i], ranges[i + 1]);
   return out;
 }
 
@@ -33,9 +34,11 @@ function keyOf(bytes: Uint8Array): string {
 }
 
 /**
- * Encodes with the OTel protobuf serializer, then cuts the request into one entry per span. Resource and
- * scope are interned by content, so a request carries each of them once however many passes its spans
- * came from.
+ * Encodes with the OTel protobuf serializer; a pass is one entry, an `ExportTraceServiceRequest` of its own,
+ * and a request body is such entries back to back (protobuf merges repeated fields of concatenated
+ * messages), so the common path never re-reads encoded bytes. To split a batch (a 413, or a pass larger
+ * than the room left under the byte cap), a pass is cut into one entry per span; their resource and scope
+ * are interned by content, so a request carries each of them once.
  */
 export class ProtobufSpanEncoder implements SpanEncoder {
   private readonly resources = new Map<string, { group: ResourceGroup; scopes: Map<string, SpanGroup> }>();
@@ -43,26 +46,36 @@ export class ProtobufSpanEncoder implements SpanEncoder {
 
   encode(spans: readonly ReadableSpan[]): EncodedEntry[] {
     const encoded = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+    if (!encoded || encoded.length === 0) return [];
+    const chunk = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
+    const cost = chunk.length + ENTRY_OVERHEAD_BYTES;
+    return [
+      { chunk, start: 0, end: chunk.length, cost, spans: spans.length, group: undefined, next: undefined },
+    ];
+  }
+
+  split(entry: EncodedEntry): EncodedEntry[] {
+    if (entry.group || entry.spans < 2) return [entry];
+    const buf = entry.chunk;
     const entries: EncodedEntry[] = [];
-    if (!encoded) return entries;
-    const buf = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
-    forEachField(buf, 0, buf.length, (resourceSpans) => {
-      if (resourceSpans.field !== 1) return;
-      const resourceFields: RawField[] = [];
-      const scopeSpansFields: RawField[] = [];
-      forEachField(buf, resourceSpans.valueStart, resourceSpans.end, (f) => {
-        (f.field === 2 ? scopeSpansFields : resourceFields).push(f);
+    forEachField(buf, entry.start, entry.end, (field, _start, resourceStart, resourceEnd) => {
+      if (field !== 1) return;
+      const resourceRanges: number[] = [];
+      const scopeSpans: number[] = [];
+      forEachField(buf, resourceStart, resourceEnd, (f, start, valueStart, end) => {
+        if (f === 2) scopeSpans.push(valueStart, end);
+        else resourceRanges.push(start, end);
       });
-      const resource = this.resource(concatFields(buf, resourceFields));
-      for (const scopeSpans of scopeSpansFields) {
-        const scopeFields: RawField[] = [];
-        const spanFields: RawField[] = [];
-        forEachField(buf, scopeSpans.valueStart, scopeSpans.end, (f) => {
-          (f.field === 2 ? spanFields : scopeFields).push(f);
+      const resource = this.resource(concatRanges(buf, resourceRanges));
+      for (let i = 0; i < scopeSpans.length; i += 2) {
+        const [scopeStart, scopeEnd] = [scopeSpans[i]!, scopeSpans[i + 1]!];
+        const scopeRanges: number[] = [];
+        forEachField(buf, scopeStart, scopeEnd, (f, start, _valueStart, end) => {
+          if (f !== 2) scopeRanges.push(start, end);
         });
-        const group = this.scope(resource, concatFields(buf, scopeFields));
-        for (const span of spanFields) {
-          const { start, end } = span;
+        const group = this.scope(resource, concatRanges(buf, scopeRanges));
+        forEachField(buf, scopeStart, scopeEnd, (f, start, _valueStart, end) => {
+          if (f !== 2) return;
           entries.push({
             chunk: buf,
             start,
@@ -72,7 +85,7 @@ export class ProtobufSpanEncoder implements SpanEncoder {
             group,
             next: undefined,
           });
-        }
+        });
       }
     });
     return entries;
@@ -113,6 +126,10 @@ const JSON_PREFIX_BYTES = Buffer.from(JSON_PREFIX);
 
 /** Encodes with the OTel JSON serializer; one entry per pass (JSON is for debugging, not for volume). */
 export class JsonSpanEncoder implements SpanEncoder {
+  split(entry: EncodedEntry): EncodedEntry[] {
+    return [entry];
+  }
+
   encode(spans: readonly ReadableSpan[]): EncodedEntry[] {
     const buf = JsonTraceSerializer.serializeRequest(spans as ReadableSpan[]);
     if (!buf || spans.length === 0) return [];

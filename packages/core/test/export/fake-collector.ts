@@ -10,18 +10,19 @@ export type Behaviour = (req: http.IncomingMessage, res: http.ServerResponse, bo
 /** Hex span ids of every span in an OTLP protobuf `ExportTraceServiceRequest`. */
 export function spanIdsOf(body: Uint8Array): string[] {
   const ids: string[] = [];
-  forEachField(body, 0, body.length, (rs) => {
-    if (rs.field !== 1) return;
-    forEachField(body, rs.valueStart, rs.end, (ss) => {
-      if (ss.field !== 2) return;
-      forEachField(body, ss.valueStart, ss.end, (span) => {
-        if (span.field !== 2) return;
-        forEachField(body, span.valueStart, span.end, (f) => {
-          if (f.field === 2) ids.push(Buffer.from(body.subarray(f.valueStart, f.end)).toString('hex'));
-        });
-      });
+  const inside = (start: number, end: number, field: number, then: (start: number, end: number) => void) =>
+    forEachField(body, start, end, (f, _start, valueStart, fieldEnd) => {
+      if (f === field) then(valueStart, fieldEnd);
     });
-  });
+  inside(0, body.length, 1, (rs, rsEnd) =>
+    inside(rs, rsEnd, 2, (ss, ssEnd) =>
+      inside(ss, ssEnd, 2, (span, spanEnd) =>
+        inside(span, spanEnd, 2, (id, idEnd) =>
+          ids.push(Buffer.from(body.subarray(id, idEnd)).toString('hex')),
+        ),
+      ),
+    ),
+  );
   return ids;
 }
 
