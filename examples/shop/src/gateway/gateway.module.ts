@@ -12,6 +12,7 @@ import { OrdersController } from './orders.controller.js';
 export class GatewayModule implements OnApplicationShutdown {
   constructor(@Inject(ORDERS_CLIENT) private readonly orders: ClientProxy | null) {}
 
+  /** The gateway for `config`: with RabbitMQ, a `TracedClientRMQ` to the orders queue; without, none. */
   static register(config: ShopConfig): DynamicModule {
     return {
       module: GatewayModule,
@@ -34,6 +35,7 @@ export class GatewayModule implements OnApplicationShutdown {
     };
   }
 
+  /** Closes the orders client with the app. */
   async onApplicationShutdown(): Promise<void> {
     await this.orders?.close();
   }

@@ -30,6 +30,7 @@ export class OrdersController {
     @Inject(ORDERS_CLIENT) private readonly orders: ClientProxy | null,
   ) {}
 
+  /** Places an order; 402 when the card is declined, 404 for an unknown item, 503 without RabbitMQ. */
   @Post()
   async place(@Body() body: Partial<OrderRequest>): Promise<OrderPlaced> {
     const { item, qty, card } = body;

@@ -13,6 +13,7 @@ export class NotificationsConsumer implements OnModuleInit, OnApplicationShutdow
 
   constructor(private readonly mailer: MailerService) {}
 
+  /** Connects and starts consuming; each message is handed to the mailer. */
   async onModuleInit(): Promise<void> {
     const { amqpUrl, notificationsQueue } = readShopConfig();
     this.bus = traceBus(await ShopBus.connect(amqpUrl));
@@ -20,6 +21,7 @@ export class NotificationsConsumer implements OnModuleInit, OnApplicationShutdow
     await this.bus.subscribe(notificationsQueue, (payload) => this.mailer.send(payload as OrderNotification));
   }
 
+  /** Stops consuming and closes the bus with the app. */
   async onApplicationShutdown(): Promise<void> {
     await this.bus?.close();
   }

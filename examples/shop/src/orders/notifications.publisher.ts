@@ -10,6 +10,7 @@ export class NotificationsPublisher implements OnModuleInit, OnApplicationShutdo
   private readonly config = readShopConfig();
   private bus: ShopBus | undefined;
 
+  /** Connects and declares the notifications queue before the first order arrives. */
   async onModuleInit(): Promise<void> {
     this.bus = traceBus(await ShopBus.connect(this.config.amqpUrl));
     await this.bus.declare(this.config.notificationsQueue);
@@ -20,6 +21,7 @@ export class NotificationsPublisher implements OnModuleInit, OnApplicationShutdo
     this.bus?.send(this.config.notificationsQueue, notification);
   }
 
+  /** Closes the bus with the app. */
   async onApplicationShutdown(): Promise<void> {
     await this.bus?.close();
   }

@@ -10,6 +10,7 @@ import { OrdersService } from './orders.service.js';
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
+  /** Answers the gateway's RPC; the reply goes back over direct reply-to. */
   @MessagePattern(PLACE_ORDER)
   place(@Payload() order: PlaceOrder): Promise<OrderPlaced> {
     return this.orders.place(order);

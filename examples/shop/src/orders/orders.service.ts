@@ -20,6 +20,7 @@ export class OrdersService {
     private readonly notifications: NotificationsPublisher,
   ) {}
 
+  /** Each step is a child span: the stock Observable, the charge promise and the notification's PRODUCER span. */
   async place(order: PlaceOrder): Promise<OrderPlaced> {
     const reserved = await lastValueFrom(this.stock.reserve(order.item, order.qty));
     try {

@@ -37,6 +37,7 @@ export class StockService implements OnModuleInit, OnApplicationShutdown {
     return defer(() => redis.hincrby('shop:reserved', item, qty));
   }
 
+  /** Closes the Redis connection with the app. */
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.quit();
   }
