@@ -149,6 +149,12 @@ describe('resolveConfig', () => {
     );
   });
 
+  it('clamps the default batch size to a smaller queue without a warning', () => {
+    const config = resolve({ OTEL_BSP_MAX_QUEUE_SIZE: '10' });
+    expect(config.export.maxExportBatchSize).toBe(10);
+    expect(stderr).toEqual([]);
+  });
+
   it('lets programmatic options override the environment', () => {
     const config = resolve(
       { OTEL_TRACES_EXPORTER: 'console', OTEL_PROPAGATORS: 'b3', SPANWISE_SHUTDOWN_TIMEOUT_MS: '100' },

@@ -28,13 +28,22 @@ export async function main(argv: readonly string[], io: DevIo): Promise<number> 
       io.out.write(DEV_USAGE);
       return 0;
     }
-    const session = await startDev(options, io);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
+    // Handlers go in before the "listening" line is printed: a supervisor may signal as soon as it sees it.
+    let onSignal: (signal: NodeJS.Signals) => void = () => {};
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      onSignal = resolve;
     });
-    io.out.write(summary(signal, await session.shutdown()));
-    return 0;
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const session = await startDev(options, io);
+      const signal = await stopped;
+      io.out.write(summary(signal, await session.shutdown()));
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       io.err.write(`spanwise: ${error.message}\nRun 'spanwise --help' for usage.\n`);

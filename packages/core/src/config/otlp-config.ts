@@ -77,12 +77,15 @@ export function resolveExportConfig(env: EnvReader): ExportConfig {
   const maxQueueSize = env.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1);
   let maxExportBatchSize = env.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1);
   if (maxExportBatchSize > maxQueueSize) {
-    env.invalid(
-      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
-      String(maxExportBatchSize),
-      `at most OTEL_BSP_MAX_QUEUE_SIZE (${maxQueueSize})`,
-      String(maxQueueSize),
-    );
+    // A batch can never be larger than the queue: clamp quietly unless the user asked for that batch size.
+    if (env.raw('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') !== undefined) {
+      env.invalid(
+        'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+        String(maxExportBatchSize),
+        `at most OTEL_BSP_MAX_QUEUE_SIZE (${maxQueueSize})`,
+        String(maxQueueSize),
+      );
+    }
     maxExportBatchSize = maxQueueSize;
   }
   const certificate = readCertificate(env);
