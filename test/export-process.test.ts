@@ -19,8 +19,12 @@ afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 
+/** What each fixture wrote on stderr. */
+const stderrOf = new WeakMap<ChildProcess, string>();
+
 function node(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (chunk: Buffer) => stderrOf.set(child, (stderrOf.get(child) ?? '') + chunk));
   children.push(child);
   return child;
 }
@@ -172,6 +176,9 @@ describe('export pipeline in a real process', () => {
       expect(stats.exportedSpans).toBe(0);
       expect(stats.droppedSpans.shutdown).toBe(ended);
       expect(accounted(stats)).toBe(ended);
+      // Reported without any log-level setting.
+      const warning = `[spanwise] dropped ${ended} spans: ${ended} undelivered at shutdown`;
+      expect(stderrOf.get(child)).toContain(warning);
     },
     30_000,
   );
