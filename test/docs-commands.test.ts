@@ -206,6 +206,8 @@ const RULES: [RegExp, Check][] = [
   ],
   // Need a running app, jq, a broker's own tooling or an operator's shell: documented, not run.
   [/^(curl|jq|rabbitmq-server|redis-server|kubectl) /, () => {}],
+  // The Nest CLI's build of the user's own project (the examples compile with tsc).
+  [/^nest build$/, () => {}],
 ];
 
 describe('shell commands in the docs', () => {

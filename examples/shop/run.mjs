@@ -9,7 +9,7 @@
 // RabbitMQ at AMQP_URL (default amqp://guest:guest@127.0.0.1:5672) and Redis at REDIS_URL (default
 // redis://127.0.0.1:6379) are optional: without RabbitMQ only the gateway runs, without Redis stock is not
 // reserved. SHOP_SPANS_FILE keeps the spans spanwise dev received (OTLP/JSON lines) at that path.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +17,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNode } from '../support/processes.mjs';
 import { checkTraces, readSpans } from './check-traces.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,38 +36,9 @@ const REQUESTS = [
 
 const children = [];
 
-/** Starts `node ...args` in this folder; its stdout is collected and can be waited on. */
+/** Starts `node ...args` in this folder and remembers it for the shutdown at the end. */
 function start(name, args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    cwd: here,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    err += chunk;
-  });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const waitFor = (test) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const result = test(out);
-        if (result) {
-          child.stdout.off('data', check);
-          resolve(result);
-        }
-      };
-      child.stdout.on('data', check);
-      void exited.then(({ code, signal }) =>
-        reject(new Error(`${name} exited (${code ?? signal}) too early:\n${out}${err}`)),
-      );
-      check();
-    });
-  const proc = { name, child, exited, waitFor, stdout: () => out, stderr: () => err };
+  const proc = startNode(name, args, { cwd: here, env });
   children.push(proc);
   return proc;
 }
