@@ -197,7 +197,6 @@ export class OtlpExportPipeline {
       this.queue.push(entry);
       return;
     }
-    this.bytesFull = true;
     let cost = 0;
     const admitted: EncodedEntry[] = [];
     for (const part of entry.spans > 1 ? this.encoder.split(entry) : [entry]) {
@@ -208,6 +207,8 @@ export class OtlpExportPipeline {
     }
     // The parts share the pass's buffer: copy the ones kept so that the rest can be freed.
     if (admitted.length > 0) for (const part of compactEntries(admitted)) this.queue.push(part);
+    // Drop at the door until spans leave; with nothing queued nothing would leave, so then keep trying.
+    this.bytesFull = this.queue.spans > 0 || this.inflight !== undefined;
   }
 
   /** Whether `cost` more bytes fit the byte cap, after evicting the oldest entries if the policy says so. */

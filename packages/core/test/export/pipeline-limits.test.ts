@@ -80,6 +80,18 @@ describe('export pipeline limits', () => {
     expect(h.accounted(stats)).toBe(2000);
   });
 
+  it('a span larger than the whole byte cap is dropped alone; the next ones still get in', async () => {
+    const [collector, h] = await setup({ maxQueueBytes: 4096 });
+    h.endSpans(1, { payload: 'x'.repeat(10_000) });
+    await h.pipeline.forceFlush();
+    h.endSpans(5);
+    await h.pipeline.forceFlush();
+    const stats = h.pipeline.stats();
+    expect([stats.droppedSpans.queueFull, stats.exportedSpans]).toEqual([1, 5]);
+    expect(collector.spanIds).toEqual(h.ids.slice(1));
+    expect(h.accounted(stats)).toBe(6);
+  });
+
   it('never throws from onEnd, and ignores unsampled spans', async () => {
     const [, h] = await setup();
     const broken = {
