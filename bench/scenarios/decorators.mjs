@@ -73,6 +73,7 @@ export async function runDecorators(log) {
     title: 'Decorator cost per call',
     cores: { benchmark: placement.app ?? 'any' },
     note:
+      'Figures are the median call (tinybench p50), then the median over rounds. ' +
       'All set-ups record into the same SDK TracerProvider (AsyncLocalStorage context manager, a span processor ' +
       'that discards ended spans). nestjs-otel @Span ends the span when an Observable is returned, not when it completes.',
     setups,
