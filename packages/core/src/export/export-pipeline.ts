@@ -4,7 +4,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import type { ExportConfig, ExportStats } from '../types.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { compactEntries, type EncodedEntry } from './encoded-entry.js';
+import type { EncodedEntry } from './encoded-entry.js';
 import { ExportAccounting, errorMessage } from './export-accounting.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from './export-limits.js';
 import { classifyOutcome } from './export-outcome.js';
@@ -12,12 +12,11 @@ import { type HttpResult, HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
 import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
+import { SpanIntake } from './span-intake.js';
 import { SpanQueue } from './span-queue.js';
 
 /** Ended spans wait this long to be encoded together, off the request path. */
 const ENCODE_DELAY_MS = 10;
-/** Most spans waiting to be encoded; reaching it encodes at once, so unencoded memory stays a constant. */
-const MAX_UNENCODED = 256;
 
 /** A batch taken from the queue: sending, or waiting for its retry. */
 interface Batch {
@@ -48,8 +47,7 @@ export class OtlpExportPipeline {
   private readonly breaker: CircuitBreaker;
   private readonly counts = new ExportAccounting();
   private readonly cancel = new AbortController();
-  private readonly unencodedLimit: number;
-  private unencoded: ReadableSpan[] = [];
+  private readonly intake: SpanIntake;
   private inflight: Batch | undefined;
   private sending = false;
   private probing = false;
@@ -64,8 +62,6 @@ export class OtlpExportPipeline {
   private delayElapsed = false;
   /** Retries ran out: wait for the scheduled delay before sending again, however full the queue is. */
   private hold = false;
-  /** The last encoding pass hit the byte cap and nothing has left the queue since. */
-  private bytesFull = false;
   private closed = false;
   private finished = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -76,12 +72,11 @@ export class OtlpExportPipeline {
     this.transport = new HttpTransport(config);
     const json = config.protocol === 'http/json';
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
+    this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
     this.build = json ? buildJsonRequest : buildProtobufRequest;
     this.probeBody = [(json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!];
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
-    const { maxExportBatchSize, maxQueueSize } = this.limits;
-    this.unencodedLimit = Math.max(1, Math.min(MAX_UNENCODED, maxExportBatchSize, maxQueueSize));
   }
 
   onStart(_span: Span): void {}
@@ -94,15 +89,9 @@ export class OtlpExportPipeline {
         this.counts.drop('shutdown', 1);
         return;
       }
-      // At the byte cap under the 'newest' policy, drop before spending any encoding on the span.
-      const full = this.bytesFull && this.limits.dropPolicy === 'newest';
-      if (full || (this.queuedSpans() >= this.limits.maxQueueSize && !this.evictOldest())) {
-        this.counts.drop('queueFull', 1);
-        return;
-      }
-      this.unencoded.push(span);
-      if (this.unencoded.length >= this.unencodedLimit) this.encode();
-      else if (!this.encodeArmed) this.armEncode();
+      const intake = this.intake.offer(span);
+      if (intake === 'pass-full') this.encode();
+      else if (intake === 'waiting' && !this.encodeArmed) this.armEncode();
     } catch (err) {
       this.counts.fail(err);
     }
@@ -110,7 +99,8 @@ export class OtlpExportPipeline {
 
   stats(): ExportStats {
     const inflightBytes = this.inflight ? this.inflight.bytes : 0;
-    return this.counts.snapshot(this.queuedSpans(), this.queue.bytes + inflightBytes, this.breaker.state);
+    const queued = this.intake.queuedSpans();
+    return this.counts.snapshot(queued, this.queue.bytes + inflightBytes, this.breaker.state);
   }
 
   /**
@@ -119,7 +109,7 @@ export class OtlpExportPipeline {
    */
   forceFlush(): Promise<void> {
     this.guard(() => this.encode());
-    const target = this.counts.settled + this.queuedSpans();
+    const target = this.counts.settled + this.intake.queuedSpans();
     if (this.finished || this.breaker.state !== 'closed' || this.counts.settled >= target) {
       return Promise.resolve();
     }
@@ -156,8 +146,11 @@ export class OtlpExportPipeline {
     return this.shutdownPromise;
   }
 
-  private queuedSpans(): number {
-    return this.unencoded.length + this.queue.spans + (this.inflight ? this.inflight.spans : 0);
+  /** Runs an encoding pass now, then exports if that made a batch due. */
+  private encode(): void {
+    this.encodeArmed = false;
+    this.intake.encode();
+    this.pump();
   }
 
   private armEncode(): void {
@@ -165,76 +158,6 @@ export class OtlpExportPipeline {
     // One timer, re-armed with refresh(): no allocation per pass.
     if (this.encodeTimer) this.encodeTimer.refresh();
     else this.encodeTimer = this.timer(ENCODE_DELAY_MS, () => this.encode());
-  }
-
-  /** Encodes the spans waiting for it and admits them to the queue under the byte cap. */
-  private encode(): void {
-    this.encodeArmed = false;
-    const spans = this.unencoded;
-    if (spans.length === 0) return;
-    this.unencoded = [];
-    let entries: EncodedEntry[];
-    try {
-      entries = this.encoder.encode(spans);
-    } catch (err) {
-      this.counts.fail(err, 'encoding spans failed');
-      this.counts.drop('exportFailed', spans.length);
-      return;
-    }
-    let encoded = 0;
-    for (const entry of entries) {
-      encoded += entry.spans;
-      this.admit(entry);
-    }
-    // The serializer encodes every span it is given; this keeps the accounting exact should it ever not.
-    if (encoded < spans.length) this.counts.drop('exportFailed', spans.length - encoded);
-    this.pump();
-  }
-
-  /** Queues a pass under the byte cap; when it does not fit whole, as many of its spans as fit. */
-  private admit(entry: EncodedEntry): void {
-    if (this.fitsBytes(entry.cost)) {
-      this.queue.push(entry);
-      return;
-    }
-    let cost = 0;
-    const admitted: EncodedEntry[] = [];
-    for (const part of entry.spans > 1 ? this.encoder.split(entry) : [entry]) {
-      if (this.fitsBytes(cost + part.cost)) {
-        admitted.push(part);
-        cost += part.cost;
-      } else this.counts.drop('queueFull', part.spans);
-    }
-    // The parts share the pass's buffer: copy the ones kept so that the rest can be freed.
-    if (admitted.length > 0) for (const part of compactEntries(admitted)) this.queue.push(part);
-    // Drop at the door until spans leave; with nothing queued nothing would leave, so then keep trying.
-    this.bytesFull = this.queue.spans > 0 || this.inflight !== undefined;
-  }
-
-  /** Whether `cost` more bytes fit the byte cap, after evicting the oldest entries if the policy says so. */
-  private fitsBytes(cost: number): boolean {
-    const limit = this.limits.maxQueueBytes - (this.inflight ? this.inflight.bytes : 0);
-    while (this.queue.bytes + cost > limit) {
-      if (!this.evictOldest()) return false;
-    }
-    return true;
-  }
-
-  /** Under the 'oldest' policy, drops the oldest queued entry (never the batch in flight). */
-  private evictOldest(): boolean {
-    if (this.limits.dropPolicy !== 'oldest') return false;
-    const entry = this.queue.shift();
-    if (!entry) return false;
-    this.leave(entry.spans, 'queueFull');
-    return true;
-  }
-
-  /** Spans leave the queue, dropped for `reason` or else exported: room for more, progress for flushes. */
-  private leave(spans: number, reason?: 'queueFull' | 'exportFailed' | 'shutdown'): void {
-    this.counts.settled += spans;
-    this.bytesFull = false;
-    if (reason) this.counts.drop(reason, spans);
-    else this.counts.exportedSpans += spans;
   }
 
   /** Starts the next export when one is due: a full batch, a flush, shutdown, or the scheduled delay. */
@@ -293,10 +216,10 @@ export class OtlpExportPipeline {
     if (outcome.kind === 'delivered') {
       this.inflight = undefined;
       const rejected = Math.min(batch.spans, outcome.rejected);
-      this.leave(batch.spans - rejected);
+      this.intake.release(batch.spans - rejected);
       if (rejected > 0) {
         this.counts.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)`;
-        this.leave(rejected, 'exportFailed');
+        this.intake.release(rejected, 'exportFailed');
       }
       this.breaker.succeeded();
       this.progressed();
@@ -314,7 +237,7 @@ export class OtlpExportPipeline {
         // Send it again in halves, and keep later requests under that size.
         this.requestBytes = Math.max(1, Math.floor(batch.bytes / 2));
         this.queue.unshiftAll(parts);
-      } else this.leave(batch.spans, 'exportFailed');
+      } else this.intake.release(batch.spans, 'exportFailed');
       this.progressed();
       return;
     }
@@ -391,10 +314,10 @@ export class OtlpExportPipeline {
     this.finished = true;
     this.closed = true;
     this.clearTimers();
-    const left = this.unencoded.length + this.queue.clear() + (this.inflight ? this.inflight.spans : 0);
-    this.unencoded = [];
+    const left =
+      this.intake.discardUnencoded() + this.queue.clear() + (this.inflight ? this.inflight.spans : 0);
     this.inflight = undefined;
-    if (left > 0) this.leave(left, 'shutdown');
+    if (left > 0) this.intake.release(left, 'shutdown');
     this.cancel.abort();
     this.transport.destroy();
     this.counts.releaseFlushes();
