@@ -101,6 +101,22 @@ describe('export pipeline under collector faults', () => {
     expect(h.accounted(stats)).toBe(5);
   });
 
+  it('connection reset after the request was read: retried, delivered once', async () => {
+    const [receiver, h] = await setup();
+    receiver.setFault({ type: 'destroy' });
+    h.endSpans(15);
+    const flushed = h.pipeline.forceFlush();
+    await receiver.waitForRequests(1);
+    receiver.setFault({ type: 'ok' });
+    await flushed;
+    const stats = h.pipeline.stats();
+    expect(stats.exportedSpans).toBe(15);
+    expect(stats.retries).toBeGreaterThanOrEqual(1);
+    expect(stats.lastError).toMatch(/socket hang up|ECONNRESET|closed/);
+    expect(h.accounted(stats)).toBe(15);
+    expectDeliveredOnce(receiver, h);
+  });
+
   it('503 with Retry-After: 1 waits the second the collector asked for', async () => {
     const [receiver, h] = await setup();
     receiver.setFault({ type: 'status', status: 503, retryAfter: '1', times: 1 });
