@@ -26,6 +26,12 @@ describe('resolveConfig', () => {
       maxExportBatchSize: 512,
       scheduledDelayMs: 5000,
       dropPolicy: 'newest',
+      maxRequestBytes: 4 * 1024 * 1024,
+      maxRetries: 5,
+      initialBackoffMs: 1000,
+      maxBackoffMs: 5000,
+      circuitThreshold: 5,
+      probeIntervalMs: 5000,
     });
     expect(config.exporter).toBe('otlp');
     expect(config.propagators).toEqual(['tracecontext', 'baggage']);
@@ -59,6 +65,12 @@ describe('resolveConfig', () => {
       SPANWISE_SHUTDOWN_TIMEOUT_MS: '1500',
       SPANWISE_DROP_POLICY: 'oldest',
       SPANWISE_MAX_SPAN_NAMES: '50',
+      SPANWISE_MAX_REQUEST_BYTES: '100000',
+      SPANWISE_EXPORT_MAX_RETRIES: '2',
+      SPANWISE_EXPORT_INITIAL_BACKOFF_MS: '10',
+      SPANWISE_EXPORT_MAX_BACKOFF_MS: '20',
+      SPANWISE_CIRCUIT_THRESHOLD: '3',
+      SPANWISE_CIRCUIT_PROBE_INTERVAL_MS: '30',
     });
     expect(config.export).toMatchObject({
       endpoint: 'https://collector.example:4318/prefix/v1/traces',
@@ -71,6 +83,12 @@ describe('resolveConfig', () => {
       scheduledDelayMs: 200,
       maxQueueBytes: 65536,
       dropPolicy: 'oldest',
+      maxRequestBytes: 100000,
+      maxRetries: 2,
+      initialBackoffMs: 10,
+      maxBackoffMs: 20,
+      circuitThreshold: 3,
+      probeIntervalMs: 30,
     });
     expect(config.export.certificate).toContain('BEGIN CERTIFICATE');
     expect(config.exporter).toBe('console');

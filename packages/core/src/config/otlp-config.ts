@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EXPORT_DEFAULTS } from '../export/export-limits.js';
 import type { ExportConfig } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 
@@ -105,5 +106,11 @@ export function resolveExportConfig(env: EnvReader): ExportConfig {
     maxExportBatchSize,
     scheduledDelayMs: env.int('OTEL_BSP_SCHEDULE_DELAY', 5000, 0),
     dropPolicy: env.oneOf('SPANWISE_DROP_POLICY', ['newest', 'oldest'] as const, 'newest'),
+    maxRequestBytes: env.int('SPANWISE_MAX_REQUEST_BYTES', EXPORT_DEFAULTS.maxRequestBytes, 1024),
+    maxRetries: env.int('SPANWISE_EXPORT_MAX_RETRIES', EXPORT_DEFAULTS.maxRetries, 0),
+    initialBackoffMs: env.int('SPANWISE_EXPORT_INITIAL_BACKOFF_MS', EXPORT_DEFAULTS.initialBackoffMs, 1),
+    maxBackoffMs: env.int('SPANWISE_EXPORT_MAX_BACKOFF_MS', EXPORT_DEFAULTS.maxBackoffMs, 1),
+    circuitThreshold: env.int('SPANWISE_CIRCUIT_THRESHOLD', EXPORT_DEFAULTS.circuitThreshold, 1),
+    probeIntervalMs: env.int('SPANWISE_CIRCUIT_PROBE_INTERVAL_MS', EXPORT_DEFAULTS.probeIntervalMs, 1),
   };
 }

@@ -1,6 +1,6 @@
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { OtlpProtocol } from '../types.js';
 import type { HttpResult } from './http-transport.js';
+import { otlpSerializers } from './otlp-serializers.js';
 import { isRetryable, parseRetryAfter } from './retry-policy.js';
 
 /** What the answer to an export request means for its batch. */
@@ -29,6 +29,7 @@ export function classifyOutcome(result: HttpResult, protocol: OtlpProtocol, endp
 function rejectedSpans(body: Buffer, protocol: OtlpProtocol): number {
   if (body.length === 0) return 0;
   try {
+    const { JsonTraceSerializer, ProtobufTraceSerializer } = otlpSerializers();
     const serializer = protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
     const rejected = Number(serializer.deserializeResponse(body).partialSuccess?.rejectedSpans ?? 0);
     return Number.isFinite(rejected) && rejected > 0 ? rejected : 0;

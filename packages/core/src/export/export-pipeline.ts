@@ -1,6 +1,5 @@
 import { context, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import type { ExportConfig, ExportStats } from '../types.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -10,6 +9,7 @@ import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from '
 import { classifyOutcome } from './export-outcome.js';
 import { type HttpResult, HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
+import { otlpSerializers } from './otlp-serializers.js';
 import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
 import { SpanIntake } from './span-intake.js';
@@ -42,7 +42,8 @@ export class OtlpExportPipeline {
   private readonly transport: HttpTransport;
   private readonly encoder: SpanEncoder;
   private readonly build: (entries: readonly EncodedEntry[]) => RequestBody;
-  private readonly probeBody: RequestBody;
+  private probeBodyCache: RequestBody | undefined;
+  private readonly json: boolean;
   private readonly queue = new SpanQueue();
   private readonly breaker: CircuitBreaker;
   private readonly counts = new ExportAccounting();
@@ -74,9 +75,18 @@ export class OtlpExportPipeline {
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
     this.build = json ? buildJsonRequest : buildProtobufRequest;
-    this.probeBody = [(json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!];
+    this.json = json;
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
+  }
+
+  /** An empty export request: what a probe sends while the circuit is open. */
+  private probeBody(): RequestBody {
+    const { JsonTraceSerializer, ProtobufTraceSerializer } = otlpSerializers();
+    this.probeBodyCache ??= [
+      (this.json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!,
+    ];
+    return this.probeBodyCache;
   }
 
   onStart(_span: Span): void {}
@@ -290,7 +300,7 @@ export class OtlpExportPipeline {
     this.breaker.probing();
     this.probing = true;
     void context.with(EXPORT_CONTEXT, async () => {
-      const result = await this.transport.send(this.probeBody, this.limits.timeoutMs, this.cancel.signal);
+      const result = await this.transport.send(this.probeBody(), this.limits.timeoutMs, this.cancel.signal);
       this.probing = false;
       this.guard(() => {
         if (this.finished) return;

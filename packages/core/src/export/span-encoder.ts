@@ -1,4 +1,3 @@
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   ENTRY_OVERHEAD_BYTES,
@@ -6,6 +5,7 @@ import {
   type ResourceGroup,
   type SpanGroup,
 } from './encoded-entry.js';
+import { otlpSerializers } from './otlp-serializers.js';
 import { forEachField } from './protobuf-fields.js';
 
 /** Turns ended spans into queue entries; runs off the request path, a pass at a time. */
@@ -45,7 +45,7 @@ export class ProtobufSpanEncoder implements SpanEncoder {
   private groups = 0;
 
   encode(spans: readonly ReadableSpan[]): EncodedEntry[] {
-    const encoded = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+    const encoded = otlpSerializers().ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
     if (!encoded || encoded.length === 0) return [];
     const chunk = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
     const cost = chunk.length + ENTRY_OVERHEAD_BYTES;
@@ -131,7 +131,7 @@ export class JsonSpanEncoder implements SpanEncoder {
   }
 
   encode(spans: readonly ReadableSpan[]): EncodedEntry[] {
-    const buf = JsonTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+    const buf = otlpSerializers().JsonTraceSerializer.serializeRequest(spans as ReadableSpan[]);
     if (!buf || spans.length === 0) return [];
     const text = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
     if (!text.subarray(0, JSON_PREFIX.length).equals(JSON_PREFIX_BYTES)) {
