@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import { type ReceivedSpan, type Receiver, startReceiver } from '@spanwise/cli';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  AMQP_URL,
-  probeBroker,
-  requireBroker,
-  skipWithoutBroker,
-} from '../packages/amqplib/test/helpers/broker.js';
+import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker } from './support/broker.js';
 import { runNode } from './support/run-node.js';
 
 // The whole NestJS RMQ story as users run it: --import @spanwise/core/register (stock amqplib instrumentation

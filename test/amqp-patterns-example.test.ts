@@ -1,11 +1,6 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import {
-  AMQP_URL,
-  probeBroker,
-  requireBroker,
-  skipWithoutBroker,
-} from '../packages/amqplib/test/helpers/broker.js';
+import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker } from './support/broker.js';
 import { runNode } from './support/run-node.js';
 
 const problem = probeBroker();

@@ -2,12 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import {
-  AMQP_URL,
-  probeBroker,
-  requireBroker,
-  skipWithoutBroker,
-} from '../packages/amqplib/test/helpers/broker.js';
+import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker } from './support/broker.js';
 import { runNode } from './support/run-node.js';
 
 const RUN = join(__dirname, '..', 'examples', 'shop', 'run.mjs');

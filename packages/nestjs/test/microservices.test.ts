@@ -5,9 +5,15 @@ import { ClientRMQ, ClientTCP, RmqRecordBuilder, Transport } from '@nestjs/micro
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AMQP_URL,
+  probeBroker,
+  requireBroker,
+  skipWithoutBroker,
+  uniqueQueue,
+} from '../../../test/support/broker.js';
 import { propagateContext } from '../src/index.js';
 import { EventLog, RPC_WORK_MS, RpcAppModule } from './fixtures/rpc-app.js';
-import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker, uniqueQueue } from './support/broker.js';
 import { durationMs, isChildOf, setupTracing } from './support/otel.js';
 
 const tracing = setupTracing();
