@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { diag } from '@opentelemetry/api';
 import { HandlerSpanInterceptor } from './handler-span.interceptor.js';
 import { nameRoutesOf } from './http-adapter-routes.js';
 import { createRouteSpanMethod, isRouteHandlerSpan } from './route-handler-span.js';
@@ -92,12 +93,17 @@ function instrumentController(wrapper: ControllerWrapper, interceptor: HandlerSp
     if (Reflect.getMetadata(PATH_METADATA, method) !== undefined) {
       const ownDescriptor = Object.getOwnPropertyDescriptor(prototype, key);
       if (!isRouteHandlerSpan(method) && ownDescriptor?.configurable !== false) {
-        Object.defineProperty(prototype, key, {
-          value: createRouteSpanMethod(method, ctor.name, key),
-          configurable: true,
-          writable: true,
-          enumerable: descriptor.enumerable === true,
-        });
+        try {
+          Object.defineProperty(prototype, key, {
+            value: createRouteSpanMethod(method, ctor.name, key),
+            configurable: true,
+            writable: true,
+            enumerable: descriptor.enumerable === true,
+          });
+        } catch (error) {
+          // A frozen prototype: the route works as before, without its handler span.
+          diag.warn(`@spanwise/nestjs: no handler span for ${ctor.name}.${key}: ${String(error)}`);
+        }
       }
       // The router calls an instance's own method (an autoTrace wrapper) in place of the prototype's.
       if (own !== undefined && !isRouteHandlerSpan(own)) {

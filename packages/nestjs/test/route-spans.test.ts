@@ -69,6 +69,21 @@ class QuietController {
 @Module({ imports: [TracingModule.forRoot({ handlerSpans: false })], controllers: [QuietController] })
 class QuietModule {}
 
+class BaseController {
+  @Get()
+  get(): string {
+    return 'still served';
+  }
+}
+
+// The route method is inherited, so its wrapper would have to be added to a prototype that takes no property.
+@Controller('frozen')
+class FrozenController extends BaseController {}
+Object.freeze(FrozenController.prototype);
+
+@Module({ imports: [TracingModule.forRoot()], controllers: [FrozenController] })
+class FrozenModule {}
+
 const adapters = {
   express: () => new ExpressAdapter(),
   fastify: () => new FastifyAdapter(),
@@ -182,5 +197,19 @@ describe('handlerSpans: false', () => {
     const { server } = await get(`${base}/api/quiet/7`, 'GET');
     expect(server.attributes['http.route']).toBeUndefined();
     expect(tracing.named('QuietController.get')).toHaveLength(0);
+  });
+});
+
+describe('a frozen controller prototype', () => {
+  it('boots and serves the route, with its server span named and no handler span', async () => {
+    const [app, base] = await start(FrozenModule, 'express');
+    try {
+      const { server, body } = await get(`${base}/api/frozen`, 'GET /api/frozen');
+      expect(body).toBe('still served');
+      expect(server.attributes['http.route']).toBe('/api/frozen');
+      expect(tracing.named('FrozenController.get')).toHaveLength(0);
+    } finally {
+      await app.close();
+    }
   });
 });
