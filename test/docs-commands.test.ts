@@ -179,6 +179,15 @@ const RULES: [RegExp, Check][] = [
     },
   ],
   [
+    /^pnpm --filter @spanwise\/\S+ \w/,
+    (cmd) => {
+      const [, , name = '', script = ''] = cmd.command.split(/\s+/);
+      const dir = join(ROOT, 'packages', name.replace('@spanwise/', ''));
+      const scripts = Object.keys(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts ?? {});
+      expect(scripts, `${cmd.file}: ${name} has no "${script}" script`).toContain(script);
+    },
+  ],
+  [
     /^bash scripts\/run\.sh \w/,
     (cmd) => {
       expect(existsSync(join(ROOT, 'scripts', 'run.sh'))).toBe(true);
