@@ -2,6 +2,7 @@
 // and regenerates the figures in docs/benchmarks.md. Never part of the test run.
 import { writeDocs } from './lib/docs.mjs';
 import { writeResult } from './lib/results.mjs';
+import { takeRunLock } from './lib/run-lock.mjs';
 import { runAmqp } from './scenarios/amqp.mjs';
 import { runDecorators } from './scenarios/decorators.mjs';
 import { runHttp } from './scenarios/http.mjs';
@@ -25,6 +26,14 @@ if (unknown.length > 0) {
   log(`unknown scenario ${unknown.join(', ')}; choose from: ${Object.keys(SCENARIOS).join(', ')} (or docs)`);
   process.exit(2);
 }
+const holder = docsOnly ? null : takeRunLock();
+if (holder !== null) {
+  log(`another pnpm bench (pid ${holder}) is running on this machine; wait for it to finish`);
+  process.exit(3);
+}
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
 // One scenario failing (no broker, say) does not stop the others; the run still exits non-zero.
 const failed = [];
 for (const name of docsOnly ? [] : asked.length > 0 ? asked : Object.keys(SCENARIOS)) {

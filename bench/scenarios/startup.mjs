@@ -82,6 +82,8 @@ function timedRun(args, env) {
  */
 function profileStartup(v, env, dir) {
   const opts = { cwd: benchDir, env: { ...process.env, ...env }, encoding: 'utf8' };
+  // A fresh directory: the profile read below must be this run's, not one left by an earlier run.
+  rmSync(dir, { recursive: true, force: true });
   spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...v.args], opts);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   const counted = spawnSync(
