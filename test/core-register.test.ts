@@ -91,6 +91,41 @@ describe('node --require @spanwise/core/register', () => {
   });
 });
 
+describe('instrumentations load with their library', () => {
+  it('loads a library instrumentation on the first require of that library, in time to trace it', async () => {
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', join(fixtures, 'express-app.cjs')],
+      env(),
+    );
+    await proc.waitForLine(/express instrumentation loaded before require: false, after: true/);
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    const res = await fetch(`http://127.0.0.1:${port}/users/42`);
+    expect(await res.json()).toEqual({ id: '42' });
+    const spans = await receiver.waitForSpans(2);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    const server = spans.find((s) => s.kind === SPAN_KIND_SERVER);
+    expect(server?.name).toBe('GET /users/:id');
+    expect(server?.attributes['http.route']).toBe('/users/:id');
+    const handler = spans.find((s) => s.name.startsWith('request handler'));
+    expect(handler, JSON.stringify(spans.map((s) => s.name))).toBeDefined();
+    expect(handler?.parentSpanId).toBe(server?.spanId);
+  });
+
+  it('loads no library instrumentation for a process that requires no library', async () => {
+    const result = await runNode(
+      [
+        '--require',
+        '@spanwise/core/register',
+        '-e',
+        "console.log(Object.keys(require.cache).filter((f) => /instrumentation-(?!http|undici)/.test(f) && !f.includes('/@opentelemetry/instrumentation/')).length)",
+      ],
+      env(),
+    );
+    expect(result.stdout.trim()).toBe('0');
+  });
+});
+
 describe('node --import @spanwise/core/register', () => {
   it('instruments ES module imports: server and client spans of an .mjs app', async () => {
     const proc = startNode(['--import', '@spanwise/core/register', esmApp], env());

@@ -36,7 +36,7 @@ export function registerFromEnvironment(mode: 'require' | 'import'): string[] | 
           '--import @spanwise/core/register instead.',
       );
     }
-    return startTracingInternal({}, true).modules;
+    return startTracingInternal({}, mode).modules;
   } catch (error) {
     logger.warn(
       `tracing is disabled: could not start (${error instanceof Error ? error.message : String(error)}).`,

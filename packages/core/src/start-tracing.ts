@@ -45,8 +45,11 @@ function optionsKey(options: TracingOptions): string {
   }
 }
 
+/** How tracing was started: by the CommonJS or the ESM register hook, or from app code. */
+export type StartMode = 'require' | 'import' | 'api';
+
 /** Starts tracing with internal settings the register hook uses; returns the shared state. */
-export function startTracingInternal(options: TracingOptions, underRegisterHook: boolean): TracingState {
+export function startTracingInternal(options: TracingOptions, mode: StartMode): TracingState {
   const global = globalThis as GlobalWithState;
   const key = optionsKey(options);
   const existing = global[STATE];
@@ -63,20 +66,20 @@ export function startTracingInternal(options: TracingOptions, underRegisterHook:
     global[STATE] = { handle: DISABLED_HANDLE, optionsKey: key, modules: [] };
     return global[STATE];
   }
-  const config = resolveConfig(env, options, underRegisterHook);
+  const config = resolveConfig(env, options, mode !== 'api');
   logger.setLevel(config.logLevel);
   const runtime = new TracingRuntime(env, config);
   const selected = selectInstrumentations({
     enabled: config.enabledInstrumentations,
     disabled: config.disabledInstrumentations,
   });
-  warnPreloaded(selected.entries.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
-  runtime.instrument(selected.instrumentations);
+  warnPreloaded(selected.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
+  runtime.instrument(selected, mode !== 'import');
   if (config.handleSignals) installShutdownHandlers(runtime);
   const state: TracingState = {
     handle: runtime,
     optionsKey: key,
-    modules: selected.entries.flatMap((entry) => entry.modules),
+    modules: selected.flatMap((entry) => entry.modules),
   };
   global[STATE] = state;
   return state;
@@ -93,7 +96,7 @@ export function startTracingInternal(options: TracingOptions, underRegisterHook:
  * app code, libraries imported earlier are not instrumented.
  */
 export function startTracing(options: TracingOptions = {}): TracingHandle {
-  return startTracingInternal(options, false).handle;
+  return startTracingInternal(options, 'api').handle;
 }
 
 /** The running tracing handle, or `undefined` when tracing was not started. */

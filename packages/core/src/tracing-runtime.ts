@@ -1,6 +1,6 @@
 import { context, DiagConsoleLogger, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { EnvReader } from './config/env-reader.js';
 import { createPropagator } from './config/propagators.js';
@@ -8,6 +8,9 @@ import type { ResolvedConfig } from './config/resolve-config.js';
 import { resolveResource } from './config/resource.js';
 import { SpanNameGuard } from './diagnostics/span-name-guard.js';
 import { createExportPipeline, type ExportPipeline } from './export/index.js';
+import type { CatalogEntry } from './instrumentations/catalog.js';
+import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
+import { createInstrumentation } from './instrumentations/select-instrumentations.js';
 import { logger } from './logger.js';
 import { SimpleExportProcessor } from './simple-export-processor.js';
 import type { ExportStats, TracingHandle } from './types.js';
@@ -29,7 +32,7 @@ export class TracingRuntime implements TracingHandle {
   private readonly provider: TracerProvider;
   private readonly exportProcessor: ExportProcessor;
   private readonly contextManager = new AsyncLocalStorageContextManager();
-  private disableInstrumentations: (() => void) | undefined;
+  private readonly disableInstrumentations: (() => void)[] = [];
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -64,12 +67,25 @@ export class TracingRuntime implements TracingHandle {
     }
   }
 
-  /** Enables instrumentations against this provider; they are disabled again on shutdown. */
-  instrument(instrumentations: Instrumentation[]): void {
-    this.disableInstrumentations = registerInstrumentations({
-      instrumentations,
-      tracerProvider: this.provider,
-    });
+  /**
+   * Enables the entries' instrumentations against this provider; they are disabled again on shutdown. With
+   * `onFirstRequire`, a library's instrumentation is loaded only when the app first requires that library
+   * (built-ins, always present, are enabled at once).
+   */
+  instrument(entries: readonly CatalogEntry[], onFirstRequire: boolean): void {
+    const later = onFirstRequire ? entries.filter((entry) => !entry.builtin) : [];
+    this.enable(entries.filter((entry) => !later.includes(entry)));
+    if (later.length > 0) {
+      this.disableInstrumentations.push(enableOnFirstRequire(later, (entry) => this.enable([entry])));
+    }
+  }
+
+  private enable(entries: readonly CatalogEntry[]): void {
+    const instrumentations = entries.flatMap((entry) => createInstrumentation(entry) ?? []);
+    if (instrumentations.length === 0) return;
+    this.disableInstrumentations.push(
+      registerInstrumentations({ instrumentations, tracerProvider: this.provider }),
+    );
   }
 
   forceFlush(): Promise<void> {
@@ -90,7 +106,7 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private async shutdownOnce(): Promise<void> {
-    this.disableInstrumentations?.();
+    for (const disable of this.disableInstrumentations.splice(0)) disable();
     // The export pipeline gets the whole deadline; whatever it cannot deliver by then is counted as dropped.
     await this.exportProcessor.shutdown(this.config.shutdownTimeoutMs);
     await this.provider.shutdown();

@@ -9,12 +9,6 @@ export interface InstrumentationSelection {
   disabled?: readonly string[] | undefined;
 }
 
-/** Instrumentations that are wanted and whose target module is installed, ready to enable. */
-export interface SelectedInstrumentations {
-  entries: CatalogEntry[];
-  instrumentations: Instrumentation[];
-}
-
 function warnUnknown(names: readonly string[] | undefined, source: string): void {
   for (const name of names ?? []) {
     if (!CATALOG.some((entry) => entry.name === name)) {
@@ -25,27 +19,28 @@ function warnUnknown(names: readonly string[] | undefined, source: string): void
 }
 
 /**
- * Picks the catalog entries to enable. An entry is skipped when its target module is not installed, so an
- * app pays start-up time only for the libraries it has.
+ * The catalog entries to enable: wanted, and with their target module installed, so an app pays nothing for
+ * libraries it does not have.
  */
-export function selectInstrumentations(selection: InstrumentationSelection): SelectedInstrumentations {
+export function selectInstrumentations(selection: InstrumentationSelection): CatalogEntry[] {
   warnUnknown(selection.enabled, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   warnUnknown(selection.disabled, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
   const roots = moduleRoots();
-  const entries: CatalogEntry[] = [];
-  const instrumentations: Instrumentation[] = [];
-  for (const entry of CATALOG) {
+  return CATALOG.filter((entry) => {
     const wanted = selection.enabled ? selection.enabled.includes(entry.name) : entry.defaultOn;
-    if (!wanted || selection.disabled?.includes(entry.name)) continue;
-    if (!entry.builtin && !entry.modules.some((name) => isInstalled(name, roots))) continue;
-    try {
-      instrumentations.push(entry.create());
-      entries.push(entry);
-    } catch (error) {
-      logger.warn(
-        `could not load the ${entry.name} instrumentation (${String(error)}); continuing without it.`,
-      );
-    }
+    if (!wanted || selection.disabled?.includes(entry.name)) return false;
+    return entry.builtin === true || entry.modules.some((name) => isInstalled(name, roots));
+  });
+}
+
+/** Loads and builds the entry's instrumentation; a failure warns and yields nothing. */
+export function createInstrumentation(entry: CatalogEntry): Instrumentation | undefined {
+  try {
+    return entry.create();
+  } catch (error) {
+    logger.warn(
+      `could not load the ${entry.name} instrumentation (${String(error)}); continuing without it.`,
+    );
+    return undefined;
   }
-  return { entries, instrumentations };
 }

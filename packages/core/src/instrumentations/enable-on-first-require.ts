@@ -1,0 +1,51 @@
+import Module from 'node:module';
+import type { CatalogEntry } from './catalog.js';
+
+type RequireFn = (this: NodeJS.Module, id: string) => unknown;
+
+/** The package a bare specifier names: `express` for `express/lib/router`, `@grpc/grpc-js` for itself. */
+function packageOf(id: string): string {
+  const slash = id.indexOf('/');
+  if (slash < 0) return id;
+  if (id.charCodeAt(0) !== 64 /* @ */) return id.slice(0, slash);
+  const second = id.indexOf('/', slash + 1);
+  return second < 0 ? id : id.slice(0, second);
+}
+
+/**
+ * Calls `enable(entry)` just before the first `require()` of one of the entry's modules, so an instrumentation
+ * package is loaded only by apps that load its library: installed is not the same as used (a transitive
+ * dependency such as @grpc/grpc-js may never be required). Enabling happens before the module loads, so the
+ * instrumentation's own require hook sees that very load, internal files included.
+ *
+ * CommonJS only: ES module imports are intercepted by the loader hooks, which need their instrumentations up
+ * front. Returns a function that stops watching.
+ */
+export function enableOnFirstRequire(
+  entries: readonly CatalogEntry[],
+  enable: (entry: CatalogEntry) => void,
+): () => void {
+  const pending = new Map<string, CatalogEntry>();
+  for (const entry of entries) for (const name of entry.modules) pending.set(name, entry);
+  const prototype = Module.prototype as unknown as { require: RequireFn };
+  const original = prototype.require;
+  const watcher: RequireFn = function watchRequire(this: NodeJS.Module, id: string) {
+    if (pending.size > 0 && typeof id === 'string') {
+      const entry = pending.get(id) ?? pending.get(packageOf(id));
+      if (entry !== undefined) {
+        for (const name of entry.modules) pending.delete(name);
+        enable(entry);
+        // The instrumentation's require hook now sits above this function: go through it.
+        // biome-ignore lint/complexity/noArguments: forward every argument, as the original require takes them
+        return prototype.require.apply(this, arguments as unknown as [string]);
+      }
+    }
+    // biome-ignore lint/complexity/noArguments: forward every argument, as the original require takes them
+    return original.apply(this, arguments as unknown as [string]);
+  };
+  prototype.require = watcher;
+  return () => {
+    pending.clear();
+    if (prototype.require === watcher) prototype.require = original;
+  };
+}
