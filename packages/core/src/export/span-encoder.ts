@@ -6,6 +6,7 @@ import {
   type SpanGroup,
 } from './encoded-entry.js';
 import { otlpSerializers } from './otlp-serializers.js';
+import { ProtobufTraceEncoder } from './otlp-trace-encoder.js';
 import { forEachField } from './protobuf-fields.js';
 
 /** Turns ended spans into queue entries; runs off the request path, a pass at a time. */
@@ -34,7 +35,7 @@ function keyOf(bytes: Uint8Array): string {
 }
 
 /**
- * Encodes with the OTel protobuf serializer; a pass is one entry, an `ExportTraceServiceRequest` of its own,
+ * Encodes with {@link ProtobufTraceEncoder} (the OTel protobuf serializer's bytes, in one pass); a pass is one entry, an `ExportTraceServiceRequest` of its own,
  * and a request body is such entries back to back (protobuf merges repeated fields of concatenated
  * messages), so the common path never re-reads encoded bytes. To split a batch (a 413, or a pass larger
  * than the room left under the byte cap), a pass is cut into one entry per span; their resource and scope
@@ -43,11 +44,11 @@ function keyOf(bytes: Uint8Array): string {
 export class ProtobufSpanEncoder implements SpanEncoder {
   private readonly resources = new Map<string, { group: ResourceGroup; scopes: Map<string, SpanGroup> }>();
   private groups = 0;
+  private readonly encoder = new ProtobufTraceEncoder();
 
   encode(spans: readonly ReadableSpan[]): EncodedEntry[] {
-    const encoded = otlpSerializers().ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
-    if (!encoded || encoded.length === 0) return [];
-    const chunk = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.length);
+    const chunk = this.encoder.encode(spans);
+    if (chunk.length === 0) return [];
     const cost = chunk.length + ENTRY_OVERHEAD_BYTES;
     return [
       { chunk, start: 0, end: chunk.length, cost, spans: spans.length, group: undefined, next: undefined },

@@ -1,0 +1,80 @@
+import type { Attributes } from '@opentelemetry/api';
+import { LENGTH_DELIMITED } from './protobuf-fields.js';
+import { FIXED64, type ProtobufWriter, VARINT } from './protobuf-writer.js';
+
+/** Integers in this range are written as `int_value`; other numbers as `double_value`. */
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
+
+/**
+ * One `AnyValue` message's fields for an attribute value: string, bool, int64, double, bytes, array
+ * (`ArrayValue`) or plain object (`KeyValueList`); anything else (null, undefined) leaves it empty.
+ */
+function writeAnyValue(writer: ProtobufWriter, value: unknown): void {
+  switch (typeof value) {
+    case 'string':
+      writer.tag(1, LENGTH_DELIMITED);
+      writer.string(value);
+      return;
+    case 'boolean':
+      writer.tag(2, VARINT);
+      writer.varint32(value ? 1 : 0);
+      return;
+    case 'number':
+      if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
+        writer.tag(3, VARINT);
+        writer.varint(value);
+      } else {
+        writer.tag(4, FIXED64);
+        writer.double(value);
+      }
+      return;
+    case 'object':
+      if (value === null) return;
+      if (value instanceof Uint8Array) {
+        writer.tag(7, LENGTH_DELIMITED);
+        writer.bytes(value);
+      } else if (Array.isArray(value)) {
+        writer.tag(5, LENGTH_DELIMITED);
+        const array = writer.startLength(1);
+        for (const item of value) {
+          writer.tag(1, LENGTH_DELIMITED);
+          const itemMark = writer.startLength(1);
+          writeAnyValue(writer, item);
+          writer.endLength(itemMark);
+        }
+        writer.endLength(array);
+      } else {
+        writer.tag(6, LENGTH_DELIMITED);
+        const list = writer.startLength(1);
+        writeKeyValues(writer, value as Record<string, unknown>, 1);
+        writer.endLength(list);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Each own enumerable property of `attributes` as a repeated `KeyValue` field numbered `field`, in
+ * property order.
+ */
+export function writeKeyValues(
+  writer: ProtobufWriter,
+  attributes: Attributes | Record<string, unknown>,
+  field: number,
+): void {
+  for (const key in attributes) {
+    if (!Object.hasOwn(attributes, key)) continue;
+    writer.tag(field, LENGTH_DELIMITED);
+    const pair = writer.startLength(1);
+    writer.tag(1, LENGTH_DELIMITED);
+    writer.string(key);
+    writer.tag(2, LENGTH_DELIMITED);
+    const value = writer.startLength(1);
+    writeAnyValue(writer, attributes[key as keyof typeof attributes]);
+    writer.endLength(value);
+    writer.endLength(pair);
+  }
+}

@@ -1,0 +1,110 @@
+import type { Link, SpanContext } from '@opentelemetry/api';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import { writeKeyValues } from './otlp-attributes.js';
+import { LENGTH_DELIMITED } from './protobuf-fields.js';
+import { FIXED32, FIXED64, type ProtobufWriter, VARINT } from './protobuf-writer.js';
+
+/** `SpanFlags`: the span's remote-ness is known (always, from the SDK). */
+const CONTEXT_HAS_IS_REMOTE = 0x100;
+/** `SpanFlags`: the context (the parent's, for a span) came from another process. */
+const CONTEXT_IS_REMOTE = 0x200;
+
+/** The `flags` of a span or link: W3C trace flags in the low byte, then the remote bits. */
+function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
+  return (traceFlags & 0xff) | CONTEXT_HAS_IS_REMOTE | (isRemote ? CONTEXT_IS_REMOTE : 0);
+}
+
+/** Most spans take 128 bytes to 16 KiB, a two-byte length. */
+const SPAN_LENGTH_RESERVE = 2;
+
+function writeEvent(writer: ProtobufWriter, event: TimedEvent): void {
+  writer.tag(11, LENGTH_DELIMITED);
+  const mark = writer.startLength(1);
+  writer.tag(1, FIXED64);
+  writer.hrTime(event.time);
+  writer.tag(2, LENGTH_DELIMITED);
+  writer.string(event.name);
+  if (event.attributes) writeKeyValues(writer, event.attributes, 3);
+  writer.tag(4, VARINT);
+  writer.varint(event.droppedAttributesCount || 0);
+  writer.endLength(mark);
+}
+
+function writeLink(writer: ProtobufWriter, link: Link): void {
+  const context: SpanContext = link.context;
+  writer.tag(13, LENGTH_DELIMITED);
+  const mark = writer.startLength(1);
+  writer.tag(1, LENGTH_DELIMITED);
+  writer.hexBytes(context.traceId);
+  writer.tag(2, LENGTH_DELIMITED);
+  writer.hexBytes(context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) {
+    writer.tag(3, LENGTH_DELIMITED);
+    writer.string(traceState);
+  }
+  if (link.attributes) writeKeyValues(writer, link.attributes, 4);
+  writer.tag(5, VARINT);
+  writer.varint(link.droppedAttributesCount || 0);
+  writer.tag(6, FIXED32);
+  writer.fixed32(spanFlags(context.traceFlags, context.isRemote));
+  writer.endLength(mark);
+}
+
+/**
+ * One span as a `ScopeSpans.spans` field (tag 2): the `Span` message with fields 1 to 16, in field order,
+ * omitting exactly what the OTel serializer omits (empty trace state, no parent, unspecified kind, empty
+ * status message).
+ */
+export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
+  const context = span.spanContext();
+  const parent = span.parentSpanContext;
+  writer.tag(2, LENGTH_DELIMITED);
+  const mark = writer.startLength(SPAN_LENGTH_RESERVE);
+  writer.tag(1, LENGTH_DELIMITED);
+  writer.hexBytes(context.traceId);
+  writer.tag(2, LENGTH_DELIMITED);
+  writer.hexBytes(context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) {
+    writer.tag(3, LENGTH_DELIMITED);
+    writer.string(traceState);
+  }
+  if (parent?.spanId) {
+    writer.tag(4, LENGTH_DELIMITED);
+    writer.hexBytes(parent.spanId);
+  }
+  writer.tag(5, LENGTH_DELIMITED);
+  writer.string(span.name);
+  // OTLP's SpanKind has UNSPECIFIED at 0, so the API's kinds shift by one.
+  const kind = span.kind == null ? 0 : span.kind + 1;
+  if (kind !== 0) {
+    writer.tag(6, VARINT);
+    writer.varint(kind);
+  }
+  writer.tag(7, FIXED64);
+  writer.hrTime(span.startTime);
+  writer.tag(8, FIXED64);
+  writer.hrTime(span.endTime);
+  writeKeyValues(writer, span.attributes, 9);
+  writer.tag(10, VARINT);
+  writer.varint(span.droppedAttributesCount);
+  for (const event of span.events) writeEvent(writer, event);
+  writer.tag(12, VARINT);
+  writer.varint(span.droppedEventsCount);
+  for (const link of span.links) writeLink(writer, link);
+  writer.tag(14, VARINT);
+  writer.varint(span.droppedLinksCount);
+  writer.tag(15, LENGTH_DELIMITED);
+  const status = writer.startLength(1);
+  if (span.status.message) {
+    writer.tag(2, LENGTH_DELIMITED);
+    writer.string(span.status.message);
+  }
+  writer.tag(3, VARINT);
+  writer.varint(span.status.code);
+  writer.endLength(status);
+  writer.tag(16, FIXED32);
+  writer.fixed32(spanFlags(context.traceFlags, parent?.isRemote));
+  writer.endLength(mark);
+}
