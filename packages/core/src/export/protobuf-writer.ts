@@ -13,6 +13,8 @@ export const FIXED64 = 1;
 export const FIXED32 = 5;
 
 const TWO_32 = 4294967296;
+/** The largest buffer a writer keeps between messages (a pass of 256 ordinary spans takes about 100 KiB). */
+const KEPT_SIZE = 1024 * 1024;
 /** Below this many UTF-16 units a string's UTF-8 length (at most 3 bytes a unit) fits a one-byte varint. */
 const SHORT_STRING = 43;
 
@@ -38,7 +40,7 @@ export class ProtobufWriter {
   pos = 0;
   private buf: Buffer;
 
-  constructor(initialSize = 64 * 1024) {
+  constructor(private readonly initialSize = 64 * 1024) {
     this.buf = Buffer.allocUnsafeSlow(initialSize);
   }
 
@@ -47,10 +49,14 @@ export class ProtobufWriter {
     this.pos = 0;
   }
 
-  /** A copy of what was written, in a buffer of its own. */
+  /**
+   * A copy of what was written, in a buffer of its own. A buffer grown past {@link KEPT_SIZE} by an unusually
+   * large message is let go here, so the writer does not hold that much between messages.
+   */
   finish(): Buffer {
     const out = Buffer.allocUnsafeSlow(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
+    if (this.buf.length > KEPT_SIZE) this.buf = Buffer.allocUnsafeSlow(this.initialSize);
     return out;
   }
 

@@ -35,8 +35,8 @@ function keyOf(bytes: Uint8Array): string {
 }
 
 /**
- * Encodes with {@link ProtobufTraceEncoder} (the OTel protobuf serializer's bytes, in one pass); a pass is one entry, an `ExportTraceServiceRequest` of its own,
- * and a request body is such entries back to back (protobuf merges repeated fields of concatenated
+ * Encodes with {@link ProtobufTraceEncoder} (the OTel protobuf serializer's bytes, written in one pass); a
+ * pass is one entry, an `ExportTraceServiceRequest` of its own, and a request body is such entries back to back (protobuf merges repeated fields of concatenated
  * messages), so the common path never re-reads encoded bytes. To split a batch (a 413, or a pass larger
  * than the room left under the byte cap), a pass is cut into one entry per span; their resource and scope
  * are interned by content, so a request carries each of them once.

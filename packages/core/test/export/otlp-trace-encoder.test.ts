@@ -200,9 +200,15 @@ describe('ProtobufTraceEncoder', () => {
     }
   });
 
-  it('grows its buffer for a pass larger than the initial one', () => {
-    const spans = Array.from({ length: 400 }, () => sdkSpans()).flat();
-    expect(new ProtobufTraceEncoder().encode(spans)).toEqual(official(spans));
+  it('grows its buffer for a large pass (over 1 MiB) and stays exact in the passes after', () => {
+    const large = Array.from({ length: 600 }, () => sdkSpans()).flat();
+    const small = sdkSpans();
+    const encoder = new ProtobufTraceEncoder();
+    const first = encoder.encode(large);
+    expect(first.length).toBeGreaterThan(1024 * 1024);
+    expect(first).toEqual(official(large));
+    expect(encoder.encode(small)).toEqual(official(small));
+    expect(encoder.encode(large)).toEqual(first);
   });
 
   it('encodes no spans as an empty request', () => {
