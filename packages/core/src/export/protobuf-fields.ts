@@ -1,7 +1,7 @@
 /**
  * Just enough protobuf wire format to cut an encoded `ExportTraceServiceRequest` into its fields and to
- * write length-delimited frames around bytes that are already encoded. The span encoding itself is done
- * by `@opentelemetry/otlp-transformer`.
+ * write length-delimited frames around bytes that are already encoded. The span encoding itself is in
+ * `otlp-trace-encoder.ts`.
  */
 
 /** Wire type of a length-delimited field (strings, bytes, embedded messages). */
