@@ -30,10 +30,8 @@ function writeEvent(writer: ProtobufWriter, event: TimedEvent): void {
   writer.endLength(mark);
 }
 
-function writeLink(writer: ProtobufWriter, link: Link): void {
-  const context: SpanContext = link.context;
-  writer.tag(13, LENGTH_DELIMITED);
-  const mark = writer.startLength(1);
+/** Fields 1 to 3 of both `Span` and `Span.Link`: trace id, span id and (when not empty) trace state. */
+function writeIdentity(writer: ProtobufWriter, context: SpanContext): void {
   writer.tag(1, LENGTH_DELIMITED);
   writer.hexBytes(context.traceId);
   writer.tag(2, LENGTH_DELIMITED);
@@ -43,6 +41,13 @@ function writeLink(writer: ProtobufWriter, link: Link): void {
     writer.tag(3, LENGTH_DELIMITED);
     writer.string(traceState);
   }
+}
+
+function writeLink(writer: ProtobufWriter, link: Link): void {
+  const context: SpanContext = link.context;
+  writer.tag(13, LENGTH_DELIMITED);
+  const mark = writer.startLength(1);
+  writeIdentity(writer, context);
   if (link.attributes) writeKeyValues(writer, link.attributes, 4);
   writer.tag(5, VARINT);
   writer.varint(link.droppedAttributesCount || 0);
@@ -61,15 +66,7 @@ export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
   const parent = span.parentSpanContext;
   writer.tag(2, LENGTH_DELIMITED);
   const mark = writer.startLength(SPAN_LENGTH_RESERVE);
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.hexBytes(context.traceId);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    writer.tag(3, LENGTH_DELIMITED);
-    writer.string(traceState);
-  }
+  writeIdentity(writer, context);
   if (parent?.spanId) {
     writer.tag(4, LENGTH_DELIMITED);
     writer.hexBytes(parent.spanId);
