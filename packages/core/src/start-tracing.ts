@@ -69,10 +69,10 @@ export function startTracingInternal(options: TracingOptions, mode: StartMode): 
   const config = resolveConfig(env, options, mode !== 'api');
   logger.setLevel(config.logLevel);
   const runtime = new TracingRuntime(env, config);
-  const selected = selectInstrumentations({
-    enabled: config.enabledInstrumentations,
-    disabled: config.disabledInstrumentations,
-  });
+  const selected = selectInstrumentations(
+    { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
+    mode === 'import',
+  );
   warnPreloaded(selected.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
   runtime.instrument(selected, mode !== 'import');
   if (config.handleSignals) installShutdownHandlers(runtime);

@@ -19,17 +19,21 @@ function warnUnknown(names: readonly string[] | undefined, source: string): void
 }
 
 /**
- * The catalog entries to enable: wanted, and with their target module installed, so an app pays nothing for
- * libraries it does not have.
+ * The catalog entries to enable. With `installedOnly` (the ES module loader, which must know its modules up
+ * front) an entry also needs its target module installed; otherwise the instrumentation is loaded only when
+ * the app requires the library, which already costs nothing for libraries it does not have.
  */
-export function selectInstrumentations(selection: InstrumentationSelection): CatalogEntry[] {
+export function selectInstrumentations(
+  selection: InstrumentationSelection,
+  installedOnly: boolean,
+): CatalogEntry[] {
   warnUnknown(selection.enabled, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   warnUnknown(selection.disabled, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
-  const roots = moduleRoots();
+  const roots = installedOnly ? moduleRoots() : [];
   return CATALOG.filter((entry) => {
     const wanted = selection.enabled ? selection.enabled.includes(entry.name) : entry.defaultOn;
     if (!wanted || selection.disabled?.includes(entry.name)) return false;
-    return entry.builtin === true || entry.modules.some((name) => isInstalled(name, roots));
+    return !installedOnly || entry.builtin === true || entry.modules.some((name) => isInstalled(name, roots));
   });
 }
 
