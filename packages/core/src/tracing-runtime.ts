@@ -10,7 +10,7 @@ import { SpanNameGuard } from './diagnostics/span-name-guard.js';
 import { createExportPipeline, type ExportPipeline } from './export/index.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
-import { createInstrumentation } from './instrumentations/select-instrumentations.js';
+import { createInstrumentations } from './instrumentations/select-instrumentations.js';
 import { logger } from './logger.js';
 import { SimpleExportProcessor } from './simple-export-processor.js';
 import type { ExportStats, TracingHandle } from './types.js';
@@ -81,7 +81,7 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
-    const instrumentations = entries.flatMap((entry) => createInstrumentation(entry) ?? []);
+    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry));
     if (instrumentations.length === 0) return;
     this.disableInstrumentations.push(
       registerInstrumentations({ instrumentations, tracerProvider: this.provider }),

@@ -10,8 +10,8 @@ export interface CatalogEntry {
   builtin?: boolean;
   /** Whether it is on when the user names nothing. */
   defaultOn: boolean;
-  /** Requires the instrumentation package (only now: loading them all costs start-up time) and builds it. */
-  create(): Instrumentation;
+  /** Requires the instrumentation packages (only now: loading them all costs start-up time) and builds them. */
+  create(): Instrumentation | Instrumentation[];
 }
 
 // Curated defaults keep the signal and cut the overhead: request-handler spans but no per-middleware spans,
@@ -22,7 +22,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     modules: ['http', 'https'],
     builtin: true,
     defaultOn: true,
-    create: () => new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)(),
+    // Server spans are Spanwise's own (see http-server-instrumentation.ts); client spans are OpenTelemetry's.
+    create: () => [
+      new (require('./http-server/http-server-instrumentation.js').HttpServerInstrumentation)(),
+      new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)({
+        disableIncomingRequestInstrumentation: true,
+      }),
+    ],
   },
   {
     name: 'undici',

@@ -37,14 +37,15 @@ export function selectInstrumentations(
   });
 }
 
-/** Loads and builds the entry's instrumentation; a failure warns and yields nothing. */
-export function createInstrumentation(entry: CatalogEntry): Instrumentation | undefined {
+/** Loads and builds the entry's instrumentations; a failure warns and yields none. */
+export function createInstrumentations(entry: CatalogEntry): Instrumentation[] {
   try {
-    return entry.create();
+    const created = entry.create();
+    return Array.isArray(created) ? created : [created];
   } catch (error) {
     logger.warn(
       `could not load the ${entry.name} instrumentation (${String(error)}); continuing without it.`,
     );
-    return undefined;
+    return [];
   }
 }

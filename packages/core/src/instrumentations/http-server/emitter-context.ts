@@ -1,0 +1,45 @@
+import { type Context, context } from '@opentelemetry/api';
+
+/** The request's context, on the `IncomingMessage` and `ServerResponse` of a traced request. */
+export const REQUEST_CONTEXT = Symbol.for('spanwise.http.requestContext');
+
+type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+interface Carrier {
+  [REQUEST_CONTEXT]?: Context;
+}
+interface EmitterPrototype {
+  emit: Emit;
+}
+
+/**
+ * Makes every event of a traced request and its response run in the request's context, as the OpenTelemetry
+ * HTTP instrumentation's `context.bind(emitter)` does, but once per prototype instead of per request: a
+ * body parser's `data`/`end` listeners fire from socket callbacks, outside the context the request started
+ * in, and the route handler they go on to call must still see the server span. An emitter that carries no
+ * context, or emits from its own context already, costs one property read. Returns the undo.
+ */
+export function bindEmitsToRequestContext(prototypes: readonly EmitterPrototype[]): () => void {
+  const undo: (() => void)[] = [];
+  for (const prototype of prototypes) {
+    const hadOwn = Object.hasOwn(prototype, 'emit');
+    const original = prototype.emit;
+    const emit: Emit = function emitInRequestContext(this: unknown, event) {
+      const ctx = (this as Carrier)[REQUEST_CONTEXT];
+      if (ctx === undefined || context.active() === ctx) {
+        // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+        return original.apply(this, arguments as unknown as Parameters<Emit>);
+      }
+      // biome-ignore lint/complexity/noArguments: forwards every argument after the event
+      return context.with(ctx, original, this, event, ...Array.prototype.slice.call(arguments, 1));
+    };
+    prototype.emit = emit;
+    undo.push(() => {
+      if (prototype.emit !== emit) return;
+      if (hadOwn) prototype.emit = original;
+      else delete (prototype as Partial<EmitterPrototype>).emit;
+    });
+  }
+  return () => {
+    for (const step of undo) step();
+  };
+}

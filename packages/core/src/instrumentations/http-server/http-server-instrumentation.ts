@@ -1,0 +1,153 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Server } from 'node:net';
+import {
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { bindEmitsToRequestContext, REQUEST_CONTEXT } from './emitter-context.js';
+import {
+  type IncomingRequest,
+  normalizeMethod,
+  requestAttributes,
+  serverSpanName,
+} from './request-attributes.js';
+
+const NAME = '@spanwise/core/http-server';
+const VERSION = '0.1.0';
+
+type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+interface Traced {
+  [REQUEST_CONTEXT]?: Context;
+}
+
+/** Ends the server span when the response closes: finished, or cut off by the client. */
+function onResponseClose(this: ServerResponse & Traced): void {
+  const ctx = this[REQUEST_CONTEXT];
+  const span = ctx === undefined ? undefined : trace.getSpan(ctx);
+  if (ctx === undefined || span === undefined || !span.isRecording()) return;
+  if (this.headersSent) {
+    const status = this.statusCode;
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 500 || status < 100) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  }
+  // The client went away before the response was complete: not the server's error, but not a success.
+  if (!this.writableFinished && span.isRecording()) span.setAttribute('error.type', 'aborted');
+  const metadata = getRPCMetadata(ctx);
+  if (metadata?.type === RPCType.HTTP && metadata.route !== undefined) {
+    span.setAttribute('http.route', metadata.route);
+    const method = normalizeMethod(this.req?.method);
+    span.updateName(`${serverSpanName(method)} ${metadata.route}`);
+  }
+  span.end();
+}
+
+function recordThrown(span: Span, error: unknown): void {
+  if (!span.isRecording()) return;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+  span.end();
+}
+
+/**
+ * The HTTP server span, Spanwise's own: the OpenTelemetry HTTP instrumentation's server side costs about as
+ * much as a NestJS request itself (per-request emitter binding, URL parsing, a metrics record), so this one
+ * keeps its span and its contract and drops the rest. It continues the trace from the request headers (the
+ * global propagator: W3C, B3, Jaeger), names the span `METHOD` and then `METHOD /route` from the route a
+ * framework records in the RPC metadata (`@opentelemetry/core`'s, as the OpenTelemetry instrumentation
+ * reads it), sets the stable HTTP semantic-convention attributes, marks 5xx as errors and ends the span when
+ * the response closes. It patches prototypes (`net.Server`, `IncomingMessage`, `ServerResponse`), so load
+ * order does not matter and http, https and ES module imports are all covered. Outgoing requests stay with
+ * the OpenTelemetry instrumentation.
+ */
+export class HttpServerInstrumentation implements Instrumentation {
+  readonly instrumentationName = NAME;
+  readonly instrumentationVersion = VERSION;
+  private tracer: Tracer = trace.getTracer(NAME, VERSION);
+  private config: InstrumentationConfig = { enabled: false };
+  private undo: (() => void)[] = [];
+
+  setTracerProvider(provider: TracerProvider): void {
+    this.tracer = provider.getTracer(NAME, VERSION);
+  }
+
+  setMeterProvider(): void {}
+
+  setConfig(config: InstrumentationConfig): void {
+    this.config = { ...config, enabled: this.config.enabled === true };
+  }
+
+  getConfig(): InstrumentationConfig {
+    return this.config;
+  }
+
+  enable(): void {
+    if (this.config.enabled === true) return;
+    this.config = { ...this.config, enabled: true };
+    this.undo.push(this.patchServerEmit(Server.prototype as unknown as { emit: Emit }));
+    this.undo.push(
+      bindEmitsToRequestContext([
+        IncomingMessage.prototype as unknown as { emit: Emit },
+        ServerResponse.prototype as unknown as { emit: Emit },
+      ]),
+    );
+  }
+
+  disable(): void {
+    this.config = { ...this.config, enabled: false };
+    for (const step of this.undo.splice(0).reverse()) step();
+  }
+
+  private patchServerEmit(prototype: { emit: Emit }): () => void {
+    const original = prototype.emit;
+    const hadOwn = Object.hasOwn(prototype, 'emit');
+    const instrumentation = this;
+    const emit: Emit = function emitWithServerSpan(this: unknown, event, request, response) {
+      if (event !== 'request' || request === null || typeof request !== 'object') {
+        // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+        return original.apply(this, arguments as unknown as Parameters<Emit>);
+      }
+      return instrumentation.serve(this, original, request as IncomingMessage, response as ServerResponse);
+    };
+    prototype.emit = emit;
+    return () => {
+      if (prototype.emit !== emit) return;
+      if (hadOwn) prototype.emit = original;
+      else delete (prototype as Partial<{ emit: Emit }>).emit;
+    };
+  }
+
+  private serve(server: unknown, emit: Emit, request: IncomingMessage, response: ServerResponse): boolean {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const method = normalizeMethod(request.method);
+    const span = this.tracer.startSpan(serverSpanName(method), { kind: SpanKind.SERVER }, parent);
+    // Attributes only for spans that record: a sampled-out request costs no string work.
+    if (span.isRecording()) span.setAttributes(requestAttributes(request as IncomingRequest, method));
+    const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+    (request as Traced)[REQUEST_CONTEXT] = ctx;
+    (response as Traced)[REQUEST_CONTEXT] = ctx;
+    response.on('close', onResponseClose);
+    try {
+      return context.with(ctx, emit, server, 'request', request, response);
+    } catch (error) {
+      recordThrown(span, error);
+      throw error;
+    }
+  }
+}
