@@ -86,7 +86,7 @@ describe('node --require @spanwise/core/register', () => {
     // Server spans come from prototypes, so they appear; but without the ESM loader hooks the named `get`
     // import is not instrumented: no client span, no propagated context, two disconnected traces. Hence the hint.
     const spans = await receiver.waitForSpans(2);
-    expect(spans.map((s) => s.kind)).toEqual([2, 2]); // OTLP SPAN_KIND_SERVER
+    expect(spans.map((s) => s.kind)).toEqual([SPAN_KIND_SERVER, SPAN_KIND_SERVER]);
     expect(spans[0]!.traceId).not.toBe(spans[1]!.traceId);
     expect(proc.stderr()).toContain(
       'http-app.mjs is an ES module, which --require cannot instrument; start node with --import @spanwise/core/register instead.',
@@ -126,6 +126,47 @@ describe('instrumentations load with their library', () => {
       env(),
     );
     expect(result.stdout.trim()).toBe('0');
+  });
+});
+
+describe('start-up is deferred until there is something to trace', () => {
+  // What a process has loaded, as a line of flags: the SDK, OpenTelemetry's and Spanwise's HTTP instrumentation.
+  const probe =
+    'const has = (p) => Object.keys(require.cache).some((f) => f.includes(p)); const flags = () => ' +
+    "['/sdk-trace/', 'instrumentation-http', 'http-server-instrumentation']" +
+    ".map((p) => (has(p) ? 1 : 0)).join('');";
+
+  it('loads neither the SDK nor the HTTP instrumentations for a script that never traces', async () => {
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', '-e', `${probe} console.log(flags())`],
+      env(),
+    );
+    expect(result.stdout.trim()).toBe('001');
+  });
+
+  it('loads the HTTP instrumentations on the first require of http, and the SDK on the first span', async () => {
+    const script =
+      `${probe} const out = [flags()]; require('node:http'); out.push(flags()); ` +
+      "globalThis[Symbol.for('opentelemetry.js.api.1')].trace.getTracer('probe').startSpan('first').end(); " +
+      'out.push(flags()); console.log(out.join(" "));';
+    const result = await runNode(['--require', '@spanwise/core/register', '-e', script], env());
+    expect(result.stdout.trim()).toBe('001 011 111');
+    const spans = await receiver.waitForSpans(1);
+    expect(spans.map((s) => s.name)).toEqual(['first']);
+  });
+
+  it('still traces a server that reached node:http without require, from the first event-loop turn', async () => {
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', join(fixtures, 'builtin-http-app.cjs')],
+      env(),
+    );
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    await fetch(`http://127.0.0.1:${port}/ping`);
+    const spans = await receiver.waitForSpans(1);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    expect(spans[0]).toMatchObject({ name: 'GET', kind: SPAN_KIND_SERVER });
+    expect(spans[0]!.attributes['url.path']).toBe('/ping');
   });
 });
 

@@ -1,10 +1,6 @@
 import type { Context } from '@opentelemetry/api';
-import {
-  ConsoleSpanExporter,
-  type ReadableSpan,
-  type Span,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import type { ConsoleSpanExporter, ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { emptyStats } from './sdk/empty-stats.js';
 import type { ExportStats } from './types.js';
 
 /**
@@ -16,7 +12,8 @@ export class SimpleExportProcessor implements SpanProcessor {
   private readonly console: ConsoleSpanExporter | undefined;
 
   constructor(kind: 'console' | 'none') {
-    this.console = kind === 'console' ? new ConsoleSpanExporter() : undefined;
+    const sdk = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+    this.console = kind === 'console' ? new sdk.ConsoleSpanExporter() : undefined;
   }
 
   onStart(_span: Span, _context: Context): void {}
@@ -35,14 +32,6 @@ export class SimpleExportProcessor implements SpanProcessor {
   }
 
   stats(): ExportStats {
-    return {
-      exportedSpans: this.exported,
-      queuedSpans: 0,
-      queuedBytes: 0,
-      failedExports: 0,
-      retries: 0,
-      droppedSpans: { queueFull: 0, exportFailed: 0, shutdown: 0 },
-      circuit: 'closed',
-    };
+    return { ...emptyStats(), exportedSpans: this.exported };
   }
 }

@@ -1,18 +1,17 @@
+import type { Attributes } from '@opentelemetry/api';
 import { context, DiagConsoleLogger, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { EnvReader } from './config/env-reader.js';
 import { createPropagator } from './config/propagators.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
-import { resolveResource } from './config/resource.js';
-import { SpanNameGuard } from './diagnostics/span-name-guard.js';
-import { createExportPipeline, type ExportPipeline } from './export/index.js';
+import { resolveResourceAttributes } from './config/resource.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
 import { createInstrumentations } from './instrumentations/select-instrumentations.js';
 import { logger } from './logger.js';
-import { SimpleExportProcessor } from './simple-export-processor.js';
+import { buildSdk, type Sdk } from './sdk/build-sdk.js';
+import { DeferredTracerProvider } from './sdk/deferred-tracer-provider.js';
+import { emptyStats } from './sdk/empty-stats.js';
 import type { ExportStats, TracingHandle } from './types.js';
 
 const DIAG_LEVELS = {
@@ -25,14 +24,17 @@ const DIAG_LEVELS = {
   all: DiagLogLevel.ALL,
 } as const;
 
-type ExportProcessor = ExportPipeline | SimpleExportProcessor;
-
-/** A running tracing pipeline: provider, processors, global registrations and instrumentations. */
+/**
+ * A running tracing pipeline: global registrations and instrumentations at once; the SDK (provider, span
+ * processors, export) on the first span, or as soon as the event loop first turns after start-up, whichever
+ * comes first. So `node --require @spanwise/core/register script.js` costs a script that never traces almost
+ * nothing, and a server has its SDK ready before its first request.
+ */
 export class TracingRuntime implements TracingHandle {
-  private readonly provider: TracerProvider;
-  private readonly exportProcessor: ExportProcessor;
   private readonly contextManager = new AsyncLocalStorageContextManager();
   private readonly disableInstrumentations: (() => void)[] = [];
+  private readonly resourceAttributes: Attributes;
+  private sdkParts: Sdk | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -45,19 +47,11 @@ export class TracingRuntime implements TracingHandle {
         suppressOverrideMessage: true,
       });
     }
-    this.exportProcessor =
-      config.exporter === 'otlp'
-        ? createExportPipeline(config.export)
-        : new SimpleExportProcessor(config.exporter);
-    this.provider = new TracerProvider({
-      resource: resolveResource(env, config),
-      sampler: config.sampler,
-      spanProcessors: [new SpanNameGuard(config.maxSpanNames), this.exportProcessor],
-    });
+    this.resourceAttributes = resolveResourceAttributes(env, config);
     const registered = [
       context.setGlobalContextManager(this.contextManager.enable()),
       propagation.setGlobalPropagator(createPropagator(config.propagators)),
-      trace.setGlobalTracerProvider(this.provider),
+      trace.setGlobalTracerProvider(new DeferredTracerProvider(() => this.sdk().provider)),
     ];
     if (registered.includes(false)) {
       logger.warn(
@@ -65,31 +59,59 @@ export class TracingRuntime implements TracingHandle {
           'missing. Start only one SDK: remove the other one or the Spanwise register hook.',
       );
     }
+    // An unref'd immediate runs on the event loop's first turn, and never keeps a finished process alive.
+    setImmediate(() => {
+      if (this.shutdownPromise === undefined) this.sdk();
+    }).unref();
+  }
+
+  /** The SDK, built on first use. */
+  private sdk(): Sdk {
+    this.sdkParts ??= buildSdk(this.config, this.resourceAttributes);
+    return this.sdkParts;
   }
 
   /**
-   * Enables the entries' instrumentations against this provider; they are disabled again on shutdown. With
-   * `onFirstRequire`, a library's instrumentation is loaded only when the app first requires that library
-   * (built-ins, always present, are enabled at once).
+   * Enables the entries' instrumentations; they are disabled again on shutdown. With `onFirstRequire`, an
+   * instrumentation is loaded only when the app first requires its module, so libraries the app has but
+   * never loads cost nothing. A built-in module (http) is also covered on the event loop's first turn, in
+   * case the app reached it without `require` (an ES module import, `process.getBuiltinModule`). Entries
+   * with no module to wait for (undici, which listens on diagnostics channels) are enabled at once.
    */
   instrument(entries: readonly CatalogEntry[], onFirstRequire: boolean): void {
-    const later = onFirstRequire ? entries.filter((entry) => !entry.builtin) : [];
+    const later = onFirstRequire ? entries.filter((entry) => entry.modules.length > 0) : [];
     this.enable(entries.filter((entry) => !later.includes(entry)));
-    if (later.length > 0) {
-      this.disableInstrumentations.push(enableOnFirstRequire(later, (entry) => this.enable([entry])));
+    if (later.length === 0) return;
+    const enabled = new Set<CatalogEntry>();
+    const enableOnce = (entry: CatalogEntry): void => {
+      if (enabled.has(entry) || this.shutdownPromise !== undefined) return;
+      enabled.add(entry);
+      this.enable([entry]);
+    };
+    this.disableInstrumentations.push(enableOnFirstRequire(later, enableOnce));
+    const builtins = later.filter((entry) => entry.builtin === true);
+    if (builtins.length > 0) {
+      setImmediate(() => {
+        for (const entry of builtins) enableOnce(entry);
+      }).unref();
     }
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
     const instrumentations = entries.flatMap((entry) => createInstrumentations(entry));
     if (instrumentations.length === 0) return;
-    this.disableInstrumentations.push(
-      registerInstrumentations({ instrumentations, tracerProvider: this.provider }),
-    );
+    const tracerProvider = trace.getTracerProvider();
+    for (const instrumentation of instrumentations) {
+      instrumentation.setTracerProvider(tracerProvider);
+      if (instrumentation.getConfig().enabled !== true) instrumentation.enable();
+    }
+    this.disableInstrumentations.push(() => {
+      for (const instrumentation of instrumentations) instrumentation.disable();
+    });
   }
 
   forceFlush(): Promise<void> {
-    return this.provider.forceFlush();
+    return this.sdkParts?.provider.forceFlush() ?? Promise.resolve();
   }
 
   shutdown(): Promise<void> {
@@ -98,18 +120,21 @@ export class TracingRuntime implements TracingHandle {
   }
 
   stats(): ExportStats {
-    return this.exportProcessor.stats();
+    return this.sdkParts?.exportProcessor.stats() ?? emptyStats();
   }
 
   hasPending(): boolean {
-    return this.exportProcessor.stats().queuedSpans > 0;
+    return this.stats().queuedSpans > 0;
   }
 
   private async shutdownOnce(): Promise<void> {
     for (const disable of this.disableInstrumentations.splice(0)) disable();
     // The export pipeline gets the whole deadline; whatever it cannot deliver by then is counted as dropped.
-    await this.exportProcessor.shutdown(this.config.shutdownTimeoutMs);
-    await this.provider.shutdown();
+    const sdk = this.sdkParts;
+    if (sdk !== undefined) {
+      await sdk.exportProcessor.shutdown(this.config.shutdownTimeoutMs);
+      await sdk.provider.shutdown();
+    }
     trace.disable();
     propagation.disable();
     context.disable();

@@ -36,7 +36,7 @@ describe('resolveConfig', () => {
     expect(config.exporter).toBe('otlp');
     expect(config.propagators).toEqual(['tracecontext', 'baggage']);
     expect(config.shutdownTimeoutMs).toBe(5000);
-    expect(config.sampler.toString()).toContain('ParentBased');
+    expect(config.sampler).toEqual({ name: 'parentbased_always_on', ratio: 1 });
     expect(stderr).toEqual([]);
   });
 
@@ -92,7 +92,7 @@ describe('resolveConfig', () => {
     });
     expect(config.export.certificate).toContain('BEGIN CERTIFICATE');
     expect(config.exporter).toBe('console');
-    expect(config.sampler.toString()).toMatch(/ParentBased.*TraceIdRatioBased\{0.25\}/);
+    expect(config.sampler).toEqual({ name: 'parentbased_traceidratio', ratio: 0.25 });
     expect(config.propagators).toEqual(['tracecontext', 'b3multi', 'jaeger']);
     expect(config.logLevel).toBe('debug');
     expect(config.enabledInstrumentations).toEqual(['http', 'express']);
@@ -188,7 +188,7 @@ describe('resolveConfig', () => {
     expect(config.propagators).toEqual(['jaeger']);
     expect(config.shutdownTimeoutMs).toBe(42);
     expect(config.export.timeoutMs).toBe(7);
-    expect(config.sampler.toString()).toBe('AlwaysOffSampler');
+    expect(config.sampler).toEqual({ name: 'always_off', ratio: 1 });
   });
 
   it('treats "none" as no propagator at all', () => {

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { EnvReader } from '../src/config/env-reader.js';
 import { createPropagator } from '../src/config/propagators.js';
-import { resolveSampler } from '../src/config/sampler.js';
+import { createSampler, resolveSampler } from '../src/config/sampler.js';
 
 const getter = {
   keys: (c: Record<string, string>) => Object.keys(c),
@@ -46,14 +46,16 @@ describe('resolveSampler', () => {
     ['parentbased_traceidratio', 'ParentBased{root=TraceIdRatioBased{0.5}'],
     ['parentbased_always_on', 'ParentBased{root=AlwaysOnSampler'],
   ])('builds %s', (name, description) => {
-    const sampler = resolveSampler(
-      new EnvReader({ OTEL_TRACES_SAMPLER: name, OTEL_TRACES_SAMPLER_ARG: '0.5' }),
+    const sampler = createSampler(
+      resolveSampler(new EnvReader({ OTEL_TRACES_SAMPLER: name, OTEL_TRACES_SAMPLER_ARG: '0.5' })),
     );
     expect(sampler.toString()).toContain(description);
   });
 
   it('falls back to a ratio of 1 for an out-of-range argument', () => {
-    const sampler = resolveSampler(new EnvReader({ OTEL_TRACES_SAMPLER_ARG: '7' }), 'traceidratio');
+    const sampler = createSampler(
+      resolveSampler(new EnvReader({ OTEL_TRACES_SAMPLER_ARG: '7' }), 'traceidratio'),
+    );
     expect(sampler.toString()).toBe('TraceIdRatioBased{1}');
   });
 });

@@ -1,11 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { LogLevel } from '../logger.js';
 import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
-import { resolveSampler } from './sampler.js';
+import { resolveSampler, type SamplerSpec } from './sampler.js';
 
 /** Default for `SPANWISE_SHUTDOWN_TIMEOUT_MS`. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
@@ -17,7 +16,7 @@ export interface ResolvedConfig {
   resourceAttributes?: Attributes | undefined;
   exporter: 'otlp' | 'console' | 'none';
   export: ExportConfig;
-  sampler: Sampler;
+  sampler: SamplerSpec;
   propagators: PropagatorName[];
   /** Level for Spanwise's own messages; `otelLogLevel` is set only when `OTEL_LOG_LEVEL` was given. */
   logLevel: LogLevel;

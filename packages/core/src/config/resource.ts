@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import type { EnvReader } from './env-reader.js';
 
 interface AppPackage {
@@ -63,11 +63,12 @@ export interface ResourceInput {
 }
 
 /**
- * The resource every span carries: SDK identity, host and process basics, `OTEL_RESOURCE_ATTRIBUTES`, then
- * `service.name` (option, `OTEL_SERVICE_NAME`, the attribute, else the app's package.json name) and
- * `service.version`. No cloud-metadata detectors run: on a closed network they stall start-up.
+ * The attributes of the resource every span carries: host and process basics, `OTEL_RESOURCE_ATTRIBUTES`,
+ * then `service.name` (option, `OTEL_SERVICE_NAME`, the attribute, else the app's package.json name) and
+ * `service.version`. No cloud-metadata detectors run: on a closed network they stall start-up. Read at
+ * start, so a bad entry warns at once; the resource itself is built with the SDK (`createResource`).
  */
-export function resolveResource(env: EnvReader, input: ResourceInput): Resource {
+export function resolveResourceAttributes(env: EnvReader, input: ResourceInput): Attributes {
   const fromEnv = parseResourceAttributes(env);
   const app = findAppPackage();
   const serviceName =
@@ -84,13 +85,17 @@ export function resolveResource(env: EnvReader, input: ResourceInput): Resource 
     'process.runtime.name': 'nodejs',
     'process.runtime.version': process.versions.node,
   };
-  return defaultResource().merge(
-    resourceFromAttributes({
-      ...basics,
-      ...fromEnv,
-      ...input.resourceAttributes,
-      'service.name': serviceName,
-      ...(serviceVersion === undefined ? {} : { 'service.version': serviceVersion }),
-    }),
-  );
+  return {
+    ...basics,
+    ...fromEnv,
+    ...input.resourceAttributes,
+    'service.name': serviceName,
+    ...(serviceVersion === undefined ? {} : { 'service.version': serviceVersion }),
+  };
+}
+
+/** The SDK resource (with the SDK's identity) for these attributes; requires `@opentelemetry/resources`. */
+export function createResource(attributes: Attributes): Resource {
+  const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  return resources.defaultResource().merge(resources.resourceFromAttributes(attributes));
 }

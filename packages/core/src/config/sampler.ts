@@ -1,10 +1,4 @@
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  type Sampler,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace';
+import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { EnvReader } from './env-reader.js';
 
 const SAMPLERS = [
@@ -33,11 +27,18 @@ function ratio(env: EnvReader, explicit: number | undefined): number {
   return 1;
 }
 
+/** A validated sampler choice: built into an SDK sampler only when the SDK loads (see `createSampler`). */
+export interface SamplerSpec {
+  name: SamplerName;
+  /** The ratio of the `traceidratio` samplers; 1 for the others. */
+  ratio: number;
+}
+
 /**
  * The sampler named by the option or `OTEL_TRACES_SAMPLER` (default `parentbased_always_on`). An unknown
  * name warns and falls back to the default, so a typo never turns tracing off.
  */
-export function resolveSampler(env: EnvReader, name?: string, arg?: number): Sampler {
+export function resolveSampler(env: EnvReader, name?: string, arg?: number): SamplerSpec {
   let chosen: SamplerName = 'parentbased_always_on';
   if (name !== undefined) {
     const match = SAMPLERS.find((s) => s === name.toLowerCase());
@@ -46,18 +47,25 @@ export function resolveSampler(env: EnvReader, name?: string, arg?: number): Sam
   } else {
     chosen = env.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, chosen);
   }
-  switch (chosen) {
+  const usesRatio = chosen === 'traceidratio' || chosen === 'parentbased_traceidratio';
+  return { name: chosen, ratio: usesRatio ? ratio(env, arg) : 1 };
+}
+
+/** The SDK sampler for a spec; it requires `@opentelemetry/sdk-trace`, so call it only once the SDK loads. */
+export function createSampler(spec: SamplerSpec): Sampler {
+  const sdk = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  switch (spec.name) {
     case 'always_on':
-      return new AlwaysOnSampler();
+      return new sdk.AlwaysOnSampler();
     case 'always_off':
-      return new AlwaysOffSampler();
+      return new sdk.AlwaysOffSampler();
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio(env, arg));
+      return new sdk.TraceIdRatioBasedSampler(spec.ratio);
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() });
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio(env, arg)) });
+      return new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(spec.ratio) });
     default:
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() });
   }
 }

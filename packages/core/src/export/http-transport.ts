@@ -1,8 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
+import type http from 'node:http';
 import type { ExportConfig } from '../types.js';
 
 /** What one POST came to. `status` is 0 when no HTTP response arrived (refused, reset, timed out). */
@@ -18,7 +14,14 @@ export interface HttpResult {
 /** Enough of a response body for an OTLP partial-success message; the rest is read and discarded. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
-const gzip = promisify(zlib.gzip);
+
+// Required when the first transport is built, with the SDK, not when core loads: start-up stays lean.
+function gzip(data: Buffer): Promise<Buffer> {
+  const zlib = require('node:zlib') as typeof import('node:zlib');
+  return new Promise((resolve, reject) => {
+    zlib.gzip(data, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
 
 /**
  * POSTs OTLP payloads with `node:http`/`node:https`. One deadline covers connect, send and the whole
@@ -34,6 +37,9 @@ export class HttpTransport {
   constructor(config: ExportConfig) {
     this.url = new URL(config.endpoint);
     const secure = this.url.protocol === 'https:';
+    const http = require('node:http') as typeof import('node:http');
+    const https = require('node:https') as typeof import('node:https');
+    const tls = require('node:tls') as typeof import('node:tls');
     this.request = secure ? https.request : http.request;
     this.agent = secure
       ? new https.Agent({

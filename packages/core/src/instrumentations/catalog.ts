@@ -1,4 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpServerInstrumentation } from './http-server/http-server-instrumentation.js';
 
 /** One instrumentation Spanwise can enable, and what it instruments. */
 export interface CatalogEntry {
@@ -24,7 +25,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     defaultOn: true,
     // Server spans are Spanwise's own (see http-server-instrumentation.ts); client spans are OpenTelemetry's.
     create: () => [
-      new (require('./http-server/http-server-instrumentation.js').HttpServerInstrumentation)(),
+      new HttpServerInstrumentation(),
       new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)({
         disableIncomingRequestInstrumentation: true,
       }),

@@ -31,7 +31,8 @@ export function enableOnFirstRequire(
   const original = prototype.require;
   const watcher: RequireFn = function watchRequire(this: NodeJS.Module, id: string) {
     if (pending.size > 0 && typeof id === 'string') {
-      const entry = pending.get(id) ?? pending.get(packageOf(id));
+      const name = id.startsWith('node:') ? id.slice(5) : id;
+      const entry = pending.get(name) ?? pending.get(packageOf(name));
       if (entry !== undefined) {
         for (const name of entry.modules) pending.delete(name);
         enable(entry);

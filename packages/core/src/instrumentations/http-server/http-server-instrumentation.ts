@@ -1,5 +1,4 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Server } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Context,
   context,
@@ -100,11 +99,14 @@ export class HttpServerInstrumentation implements Instrumentation {
   enable(): void {
     if (this.config.enabled === true) return;
     this.config = { ...this.config, enabled: true };
+    // Required here, not at the top: core loads this file at start-up, the app may never serve HTTP.
+    const { Server } = require('node:net') as typeof import('node:net');
+    const http = require('node:http') as typeof import('node:http');
     this.undo.push(this.patchServerEmit(Server.prototype as unknown as { emit: Emit }));
     this.undo.push(
       bindEmitsToRequestContext([
-        IncomingMessage.prototype as unknown as { emit: Emit },
-        ServerResponse.prototype as unknown as { emit: Emit },
+        http.IncomingMessage.prototype as unknown as { emit: Emit },
+        http.ServerResponse.prototype as unknown as { emit: Emit },
       ]),
     );
   }

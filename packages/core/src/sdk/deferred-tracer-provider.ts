@@ -1,0 +1,34 @@
+import type { Context, Span, SpanOptions, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+
+/**
+ * A tracer that asks for the real one on its first span. Instrumentations take their tracers when they are
+ * enabled, at start-up; this lets them do so without loading the SDK.
+ */
+class DeferredTracer implements Tracer {
+  private tracer: Tracer | undefined;
+
+  constructor(private readonly resolve: () => Tracer) {}
+
+  startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
+    this.tracer ??= this.resolve();
+    return this.tracer.startSpan(name, options, ctx);
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(...args: [string, ...unknown[]]): ReturnType<F> {
+    this.tracer ??= this.resolve();
+    return (this.tracer.startActiveSpan as (...a: unknown[]) => ReturnType<F>).apply(this.tracer, args);
+  }
+}
+
+/**
+ * The global tracer provider Spanwise registers at start-up. The SDK behind it (span processors, export
+ * pipeline, resource, about 100 modules) is built by `load` only when the first span starts, or earlier if
+ * the runtime asks: a script that never traces never pays for it.
+ */
+export class DeferredTracerProvider implements TracerProvider {
+  constructor(private readonly load: () => TracerProvider) {}
+
+  getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
+    return new DeferredTracer(() => this.load().getTracer(name, version, options));
+  }
+}
