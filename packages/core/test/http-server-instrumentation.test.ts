@@ -7,11 +7,14 @@ import {
   request as httpRequest,
   type IncomingMessage as Incoming,
   IncomingMessage,
-  type RequestOptions,
   type Server,
   ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import {
+  createServer as createHttpsServer,
+  type RequestOptions as HttpsRequestOptions,
+  request as httpsRequest,
+} from 'node:https';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -46,7 +49,7 @@ function listen(server: Server): Promise<number> {
   );
 }
 
-function send(options: RequestOptions & { body?: string; tls?: boolean }): Promise<Incoming> {
+function send(options: HttpsRequestOptions & { body?: string; tls?: boolean }): Promise<Incoming> {
   return new Promise((resolve, reject) => {
     const make = options.tls === true ? httpsRequest : httpRequest;
     const req = make({ host: '127.0.0.1', ...options }, (res) => {
