@@ -34,6 +34,7 @@ export class TracingRuntime implements TracingHandle {
   private readonly contextManager = new AsyncLocalStorageContextManager();
   private readonly disableInstrumentations: (() => void)[] = [];
   private readonly resourceAttributes: Attributes;
+  private readonly tracerProvider = new DeferredTracerProvider(() => this.sdk().provider);
   private sdkParts: Sdk | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -51,7 +52,7 @@ export class TracingRuntime implements TracingHandle {
     const registered = [
       context.setGlobalContextManager(this.contextManager.enable()),
       propagation.setGlobalPropagator(createPropagator(config.propagators)),
-      trace.setGlobalTracerProvider(new DeferredTracerProvider(() => this.sdk().provider)),
+      trace.setGlobalTracerProvider(this.tracerProvider),
     ];
     if (registered.includes(false)) {
       logger.warn(
@@ -61,7 +62,7 @@ export class TracingRuntime implements TracingHandle {
     }
     // An unref'd immediate runs on the event loop's first turn, and never keeps a finished process alive.
     setImmediate(() => {
-      if (this.shutdownPromise === undefined) this.sdk();
+      if (this.shutdownPromise === undefined) this.tracerProvider.ensureLoaded();
     }).unref();
   }
 

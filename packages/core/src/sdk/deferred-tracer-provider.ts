@@ -26,9 +26,19 @@ class DeferredTracer implements Tracer {
  * the runtime asks: a script that never traces never pays for it.
  */
 export class DeferredTracerProvider implements TracerProvider {
+  private loaded: TracerProvider | undefined;
+
   constructor(private readonly load: () => TracerProvider) {}
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
-    return new DeferredTracer(() => this.load().getTracer(name, version, options));
+    // Once the SDK is there, callers that ask for a tracer per call (some do) get the SDK's cached one.
+    if (this.loaded !== undefined) return this.loaded.getTracer(name, version, options);
+    return new DeferredTracer(() => this.ensureLoaded().getTracer(name, version, options));
+  }
+
+  /** The SDK's provider, built now if it was not yet. */
+  ensureLoaded(): TracerProvider {
+    this.loaded ??= this.load();
+    return this.loaded;
   }
 }
