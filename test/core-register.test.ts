@@ -115,6 +115,31 @@ describe('instrumentations load with their library', () => {
     expect(handler?.parentSpanId).toBe(server?.spanId);
   });
 
+  it('traces Fastify route handlers as children of the server span, with the handler span active', async () => {
+    const proc = startNode(
+      ['--require', '@spanwise/core/register', join(fixtures, 'fastify-app.cjs')],
+      env(),
+    );
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    expect(await (await fetch(`http://127.0.0.1:${port}/users/42`)).json()).toEqual({ id: '42' });
+    expect((await fetch(`http://127.0.0.1:${port}/boom`)).status).toBe(500);
+    const spans = await receiver.waitForSpans(5);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    const server = spans.find((s) => s.name === 'GET /users/:id');
+    const handler = spans.find((s) => s.name === 'request handler - /users/:id');
+    expect(server?.kind).toBe(SPAN_KIND_SERVER);
+    expect(handler?.parentSpanId).toBe(server?.spanId);
+    expect(handler?.attributes['http.route']).toBe('/users/:id');
+    // The handler awaited 5 ms: its span covers the async work, not just the synchronous call.
+    expect(Number(handler!.endTimeUnixNano - handler!.startTimeUnixNano) / 1e6).toBeGreaterThanOrEqual(4);
+    expect(spans.find((s) => s.name === 'load user')?.parentSpanId).toBe(handler?.spanId);
+    const failed = spans.find((s) => s.name === 'request handler - /boom');
+    expect(failed?.status.code).toBe(2); // OTLP STATUS_CODE_ERROR
+    expect(failed?.events.map((e) => e.name)).toEqual(['exception']);
+    expect(spans.find((s) => s.name === 'GET /boom')?.attributes['http.response.status_code']).toBe(500);
+  });
+
   it('loads no library instrumentation for a process that requires no library', async () => {
     const result = await runNode(
       [

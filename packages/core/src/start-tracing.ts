@@ -73,13 +73,14 @@ export function startTracingInternal(options: TracingOptions, mode: StartMode): 
     { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
     mode === 'import',
   );
-  warnPreloaded(selected.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
+  const patching = selected.filter((entry) => entry.channels !== true);
+  warnPreloaded(patching.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
   runtime.instrument(selected, mode !== 'import');
   if (config.handleSignals) installShutdownHandlers(runtime);
   const state: TracingState = {
     handle: runtime,
     optionsKey: key,
-    modules: selected.flatMap((entry) => entry.modules),
+    modules: patching.flatMap((entry) => entry.modules),
   };
   global[STATE] = state;
   return state;

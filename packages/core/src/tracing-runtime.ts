@@ -5,6 +5,7 @@ import type { EnvReader } from './config/env-reader.js';
 import { createPropagator } from './config/propagators.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
 import { resolveResourceAttributes } from './config/resource.js';
+import { rememberContextStorage } from './context-storage.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
 import { createInstrumentations } from './instrumentations/select-instrumentations.js';
@@ -49,6 +50,7 @@ export class TracingRuntime implements TracingHandle {
       });
     }
     this.resourceAttributes = resolveResourceAttributes(env, config);
+    rememberContextStorage(this.contextManager);
     const registered = [
       context.setGlobalContextManager(this.contextManager.enable()),
       propagation.setGlobalPropagator(createPropagator(config.propagators)),

@@ -1,4 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { FastifyHandlerInstrumentation } from './fastify-handler-instrumentation.js';
 import { HttpServerInstrumentation } from './http-server/http-server-instrumentation.js';
 
 /** One instrumentation Spanwise can enable, and what it instruments. */
@@ -9,6 +10,11 @@ export interface CatalogEntry {
   modules: readonly string[];
   /** Node built-ins are always present, so they skip the installed check and the load-order check. */
   builtin?: boolean;
+  /**
+   * It listens on the library's diagnostics channels and patches nothing: load order does not matter, and the
+   * ES module loader need not intercept its modules.
+   */
+  channels?: boolean;
   /** Whether it is on when the user names nothing. */
   defaultOn: boolean;
   /** Requires the instrumentation packages (only now: loading them all costs start-up time) and builds them. */
@@ -47,6 +53,13 @@ export const CATALOG: readonly CatalogEntry[] = [
       new (require('@opentelemetry/instrumentation-express').ExpressInstrumentation)({
         ignoreLayersType: ['middleware', 'router'],
       }),
+  },
+  {
+    name: 'fastify',
+    modules: ['fastify'],
+    channels: true,
+    defaultOn: true,
+    create: () => new FastifyHandlerInstrumentation(),
   },
   {
     name: 'pg',
