@@ -1,19 +1,9 @@
 import type { TracingChannel } from 'node:diagnostics_channel';
-import {
-  type Context,
-  context,
-  type Span,
-  SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
-  trace,
-} from '@opentelemetry/api';
+import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { contextStorage } from '../context-storage.js';
+import { SpanwiseInstrumentation } from './spanwise-instrumentation.js';
 
-const NAME = '@spanwise/core/fastify';
-const VERSION = '0.1.0';
 const SPAN = Symbol('spanwise.fastify.span');
 
 /** What Fastify publishes on `tracing:fastify.request.handler:*`, one object per request. */
@@ -39,30 +29,12 @@ function finish(message: HandlerMessage): void {
  * child; the route also names the HTTP server span. Nothing is patched, and hooks and middleware get no spans,
  * as with the curated Express instrumentation.
  */
-export class FastifyHandlerInstrumentation implements Instrumentation {
-  readonly instrumentationName = NAME;
-  readonly instrumentationVersion = VERSION;
-  private tracer: Tracer = trace.getTracer(NAME, VERSION);
-  private config: InstrumentationConfig = { enabled: false };
-  private undo: (() => void) | undefined;
-
-  setTracerProvider(provider: TracerProvider): void {
-    this.tracer = provider.getTracer(NAME, VERSION);
+export class FastifyHandlerInstrumentation extends SpanwiseInstrumentation {
+  constructor() {
+    super('@spanwise/core/fastify');
   }
 
-  setMeterProvider(): void {}
-
-  setConfig(config: InstrumentationConfig): void {
-    this.config = { ...config, enabled: this.config.enabled === true };
-  }
-
-  getConfig(): InstrumentationConfig {
-    return this.config;
-  }
-
-  enable(): void {
-    if (this.config.enabled === true) return;
-    this.config = { ...this.config, enabled: true };
+  protected install(): () => void {
     const dc = require('node:diagnostics_channel') as typeof import('node:diagnostics_channel');
     const channel = dc.tracingChannel('fastify.request.handler') as TracingChannel<object, HandlerMessage>;
     const storage = contextStorage();
@@ -83,16 +55,10 @@ export class FastifyHandlerInstrumentation implements Instrumentation {
     };
     if (storage !== undefined) channel.start.bindStore(storage, start);
     channel.subscribe(subscribers);
-    this.undo = () => {
+    return () => {
       if (storage !== undefined) channel.start.unbindStore(storage);
       channel.unsubscribe(subscribers);
     };
-  }
-
-  disable(): void {
-    this.config = { ...this.config, enabled: false };
-    this.undo?.();
-    this.undo = undefined;
   }
 
   private startSpan(message: HandlerMessage, active: Context): Span | undefined {

@@ -3,11 +3,13 @@ import { type Context, context } from '@opentelemetry/api';
 /** The request's context, on the `IncomingMessage` and `ServerResponse` of a traced request. */
 export const REQUEST_CONTEXT = Symbol.for('spanwise.http.requestContext');
 
-type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+/** `EventEmitter.prototype.emit`'s shape. */
+export type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 interface Carrier {
   [REQUEST_CONTEXT]?: Context;
 }
-interface EmitterPrototype {
+/** A prototype whose `emit` can be replaced. */
+export interface EmitterPrototype {
   emit: Emit;
 }
 
@@ -19,27 +21,38 @@ interface EmitterPrototype {
  * context, or emits from its own context already, costs one property read. Returns the undo.
  */
 export function bindEmitsToRequestContext(prototypes: readonly EmitterPrototype[]): () => void {
-  const undo: (() => void)[] = [];
-  for (const prototype of prototypes) {
-    const hadOwn = Object.hasOwn(prototype, 'emit');
-    const original = prototype.emit;
-    const emit: Emit = function emitInRequestContext(this: unknown, event) {
-      const ctx = (this as Carrier)[REQUEST_CONTEXT];
-      if (ctx === undefined || context.active() === ctx) {
-        // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
-        return original.apply(this, arguments as unknown as Parameters<Emit>);
-      }
-      // biome-ignore lint/complexity/noArguments: forwards every argument after the event
-      return context.with(ctx, original, this, event, ...Array.prototype.slice.call(arguments, 1));
-    };
-    prototype.emit = emit;
-    undo.push(() => {
-      if (prototype.emit !== emit) return;
-      if (hadOwn) prototype.emit = original;
-      else delete (prototype as Partial<EmitterPrototype>).emit;
-    });
-  }
+  const undo = prototypes.map((prototype) =>
+    replaceEmit(
+      prototype,
+      (original) =>
+        function emitInRequestContext(this: unknown, event) {
+          const ctx = (this as Carrier)[REQUEST_CONTEXT];
+          if (ctx === undefined || context.active() === ctx) {
+            // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+            return original.apply(this, arguments as unknown as Parameters<Emit>);
+          }
+          // biome-ignore lint/complexity/noArguments: forwards every argument after the event
+          return context.with(ctx, original, this, event, ...Array.prototype.slice.call(arguments, 1));
+        },
+    ),
+  );
   return () => {
     for (const step of undo) step();
+  };
+}
+
+/**
+ * Puts `wrap(original)` in place of a prototype's `emit` and returns the undo, which restores the original
+ * (or removes the own property it added) unless someone has replaced `emit` again since.
+ */
+export function replaceEmit(prototype: EmitterPrototype, wrap: (original: Emit) => Emit): () => void {
+  const hadOwn = Object.hasOwn(prototype, 'emit');
+  const original = prototype.emit;
+  const emit = wrap(original);
+  prototype.emit = emit;
+  return () => {
+    if (prototype.emit !== emit) return;
+    if (hadOwn) prototype.emit = original;
+    else delete (prototype as Partial<EmitterPrototype>).emit;
   };
 }

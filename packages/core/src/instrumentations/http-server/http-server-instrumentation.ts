@@ -7,13 +7,11 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
-import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { bindEmitsToRequestContext, REQUEST_CONTEXT } from './emitter-context.js';
+import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
+import { bindEmitsToRequestContext, type Emit, REQUEST_CONTEXT, replaceEmit } from './emitter-context.js';
 import {
   type IncomingRequest,
   normalizeMethod,
@@ -21,10 +19,6 @@ import {
   serverSpanName,
 } from './request-attributes.js';
 
-const NAME = '@spanwise/core/http-server';
-const VERSION = '0.1.0';
-
-type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 interface Traced {
   [REQUEST_CONTEXT]?: Context;
 }
@@ -75,64 +69,44 @@ function recordThrown(span: Span, error: unknown): void {
  * order does not matter and http, https and ES module imports are all covered. Outgoing requests stay with
  * the OpenTelemetry instrumentation.
  */
-export class HttpServerInstrumentation implements Instrumentation {
-  readonly instrumentationName = NAME;
-  readonly instrumentationVersion = VERSION;
-  private tracer: Tracer = trace.getTracer(NAME, VERSION);
-  private config: InstrumentationConfig = { enabled: false };
-  private undo: (() => void)[] = [];
-
-  setTracerProvider(provider: TracerProvider): void {
-    this.tracer = provider.getTracer(NAME, VERSION);
+export class HttpServerInstrumentation extends SpanwiseInstrumentation {
+  constructor() {
+    super('@spanwise/core/http-server');
   }
 
-  setMeterProvider(): void {}
-
-  setConfig(config: InstrumentationConfig): void {
-    this.config = { ...config, enabled: this.config.enabled === true };
-  }
-
-  getConfig(): InstrumentationConfig {
-    return this.config;
-  }
-
-  enable(): void {
-    if (this.config.enabled === true) return;
-    this.config = { ...this.config, enabled: true };
+  protected install(): () => void {
     // Required here, not at the top: core loads this file at start-up, the app may never serve HTTP.
     const { Server } = require('node:net') as typeof import('node:net');
     const http = require('node:http') as typeof import('node:http');
-    this.undo.push(this.patchServerEmit(Server.prototype as unknown as { emit: Emit }));
-    this.undo.push(
-      bindEmitsToRequestContext([
-        http.IncomingMessage.prototype as unknown as { emit: Emit },
-        http.ServerResponse.prototype as unknown as { emit: Emit },
-      ]),
-    );
-  }
-
-  disable(): void {
-    this.config = { ...this.config, enabled: false };
-    for (const step of this.undo.splice(0).reverse()) step();
+    const undoServer = this.patchServerEmit(Server.prototype as unknown as { emit: Emit });
+    const undoEmitters = bindEmitsToRequestContext([
+      http.IncomingMessage.prototype as unknown as { emit: Emit },
+      http.ServerResponse.prototype as unknown as { emit: Emit },
+    ]);
+    return () => {
+      undoEmitters();
+      undoServer();
+    };
   }
 
   private patchServerEmit(prototype: { emit: Emit }): () => void {
-    const original = prototype.emit;
-    const hadOwn = Object.hasOwn(prototype, 'emit');
     const instrumentation = this;
-    const emit: Emit = function emitWithServerSpan(this: unknown, event, request, response) {
-      if (event !== 'request' || request === null || typeof request !== 'object') {
-        // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
-        return original.apply(this, arguments as unknown as Parameters<Emit>);
-      }
-      return instrumentation.serve(this, original, request as IncomingMessage, response as ServerResponse);
-    };
-    prototype.emit = emit;
-    return () => {
-      if (prototype.emit !== emit) return;
-      if (hadOwn) prototype.emit = original;
-      else delete (prototype as Partial<{ emit: Emit }>).emit;
-    };
+    return replaceEmit(
+      prototype,
+      (original) =>
+        function emitWithServerSpan(this: unknown, event, request, response) {
+          if (event !== 'request' || request === null || typeof request !== 'object') {
+            // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+            return original.apply(this, arguments as unknown as Parameters<Emit>);
+          }
+          return instrumentation.serve(
+            this,
+            original,
+            request as IncomingMessage,
+            response as ServerResponse,
+          );
+        },
+    );
   }
 
   private serve(server: unknown, emit: Emit, request: IncomingMessage, response: ServerResponse): boolean {
