@@ -66,6 +66,12 @@ export interface ExportConfig {
   maxRequestBytes?: number;
   /** Retries of one batch before it goes back to the queue (default 5). */
   maxRetries?: number;
+  /**
+   * How long one batch may keep being retried, in ms, counted from its first send (default 30000, as
+   * `OTEL_BSP_EXPORT_TIMEOUT`): a retry that would start later is not made, and the batch goes back to the
+   * queue for the next scheduled export.
+   */
+  exportTimeoutMs?: number;
   /** Backoff before the first retry in ms, doubling (with jitter) up to `maxBackoffMs` (default 1000). */
   initialBackoffMs?: number;
   /** Longest backoff between retries in ms (default 5000). */

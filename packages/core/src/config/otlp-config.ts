@@ -108,6 +108,7 @@ export function resolveExportConfig(env: EnvReader): ExportConfig {
     dropPolicy: env.oneOf('SPANWISE_DROP_POLICY', ['newest', 'oldest'] as const, 'newest'),
     maxRequestBytes: env.int('SPANWISE_MAX_REQUEST_BYTES', EXPORT_DEFAULTS.maxRequestBytes, 1024),
     maxRetries: env.int('SPANWISE_EXPORT_MAX_RETRIES', EXPORT_DEFAULTS.maxRetries, 0),
+    exportTimeoutMs: env.int('OTEL_BSP_EXPORT_TIMEOUT', EXPORT_DEFAULTS.exportTimeoutMs, 0),
     initialBackoffMs: env.int('SPANWISE_EXPORT_INITIAL_BACKOFF_MS', EXPORT_DEFAULTS.initialBackoffMs, 1),
     maxBackoffMs: env.int('SPANWISE_EXPORT_MAX_BACKOFF_MS', EXPORT_DEFAULTS.maxBackoffMs, 1),
     circuitThreshold: env.int('SPANWISE_CIRCUIT_THRESHOLD', EXPORT_DEFAULTS.circuitThreshold, 1),

@@ -4,6 +4,7 @@ import type { ExportConfig } from '../types.js';
 export const EXPORT_DEFAULTS = {
   maxRequestBytes: 4 * 1024 * 1024,
   maxRetries: 5,
+  exportTimeoutMs: 30_000,
   initialBackoffMs: 1000,
   maxBackoffMs: 5000,
   circuitThreshold: 5,

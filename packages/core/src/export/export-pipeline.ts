@@ -27,6 +27,8 @@ interface Batch {
   /** The request body, built once and reused by retries. */
   body: RequestBody | undefined;
   attempt: number;
+  /** When the batch was first sent (`Date.now()`): retries stop `exportTimeoutMs` after it. */
+  startedAt: number;
 }
 
 /** Each exporter callback runs here: outside any app trace, and with tracing suppressed. */
@@ -191,7 +193,7 @@ export class OtlpExportPipeline {
         spans += entry.spans;
         bytes += entry.cost;
       }
-      this.inflight = { entries, spans, bytes, body: undefined, attempt: 0 };
+      this.inflight = { entries, spans, bytes, body: undefined, attempt: 0, startedAt: Date.now() };
       this.send(this.inflight);
     } else if (!this.exportTimer) {
       this.exportTimer = this.timer(this.limits.scheduledDelayMs, () => {
@@ -252,21 +254,23 @@ export class OtlpExportPipeline {
       return;
     }
     const opened = this.breaker.failed();
-    if (batch.attempt < this.limits.maxRetries && (this.closed || !opened)) {
+    const { initialBackoffMs, maxBackoffMs, exportTimeoutMs } = this.limits;
+    const delay = outcome.retryAfterMs ?? backoffDelay(batch.attempt + 1, initialBackoffMs, maxBackoffMs);
+    const inTime = this.closed || Date.now() + delay - batch.startedAt <= exportTimeoutMs;
+    if (batch.attempt < this.limits.maxRetries && inTime && (this.closed || !opened)) {
       batch.attempt++;
       if (this.closed) {
         this.send(batch);
         return;
       }
-      const { initialBackoffMs, maxBackoffMs } = this.limits;
-      const delay = outcome.retryAfterMs ?? backoffDelay(batch.attempt, initialBackoffMs, maxBackoffMs);
       this.retryTimer = this.timer(delay, () => {
         this.retryTimer = undefined;
         this.send(batch);
       });
       return;
     }
-    // Retries ran out or the circuit opened: the batch goes back in front. It still fits the caps, because
+    // Retries ran out (in number or in time) or the circuit opened: the batch goes back in front. It still
+    // fits the caps, because
     // spans in flight count against them.
     this.inflight = undefined;
     this.queue.unshiftAll(batch.entries);

@@ -78,6 +78,30 @@ describe('export pipeline scheduling', () => {
     expect(collector.spanIds.sort()).toEqual([...h.ids].sort());
   });
 
+  it('stops retrying a batch once OTEL_BSP_EXPORT_TIMEOUT would pass, and delivers it with a later export', async () => {
+    // Retry-After asks for 1 s; the export timeout allows 200 ms: no retry, the batch waits for the next export.
+    const [collector, h] = await setup({
+      exportTimeoutMs: 200,
+      circuitThreshold: 100,
+      scheduledDelayMs: 100,
+    });
+    let left = 1;
+    collector.behaviour = (_req, res) => {
+      if (left === 0) return false;
+      left--;
+      res.writeHead(503, { 'retry-after': '1' }).end();
+      return true;
+    };
+    h.endSpans(5);
+    await h.pipeline.forceFlush();
+    let stats = h.pipeline.stats();
+    expect([stats.queuedSpans, stats.failedExports, stats.retries]).toEqual([5, 1, 0]);
+    await collector.waitForSpans(5);
+    await h.pipeline.forceFlush();
+    stats = h.pipeline.stats();
+    expect([stats.exportedSpans, stats.queuedSpans, stats.retries]).toEqual([5, 0, 0]);
+  });
+
   it('shutdown() cancels a backoff sleep and sends at once', async () => {
     const [collector, h] = await setup({ initialBackoffMs: 600_000, maxBackoffMs: 600_000 });
     let failed: () => void = () => undefined;
