@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Receiver, startReceiver } from '@spanwise/cli';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -276,6 +277,45 @@ describe('propagation from the systems around a Node service', () => {
     expect(root, JSON.stringify(spans.map((s) => [s.name, s.traceId, s.parentSpanId]))).toBeDefined();
     expect(root!.traceId).toBe(traceId);
     expect(spans.every((s) => s.traceId === traceId)).toBe(true);
+  });
+});
+
+describe('resource detectors (OTEL_NODE_RESOURCE_DETECTORS)', () => {
+  it('adds what the named detectors find, waiting for the asynchronous ones before exporting', async () => {
+    // container comes from its own package (a dev dependency here) and reads cgroup files asynchronously.
+    const result = await runNode(
+      ['--require', '@spanwise/core/register', script],
+      env({ OTEL_NODE_RESOURCE_DETECTORS: 'os,process,container', OTEL_SERVICE_NAME: 'detected' }),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const spans = await receiver.waitForSpans(3);
+    expect(spans[0]!.resource).toMatchObject({ 'os.type': 'linux', 'service.name': 'detected' });
+    expect(spans[0]!.resource['process.command']).toEqual(expect.any(String));
+  });
+
+  it('runs none by default', async () => {
+    await runNode(['--require', '@spanwise/core/register', script], env());
+    const spans = await receiver.waitForSpans(3);
+    expect(spans[0]!.resource['os.type']).toBeUndefined();
+  });
+
+  it('warns about an unknown name and about a detector whose package is not installed, and still traces', async () => {
+    // From a folder with no node_modules, so the aws detector's package cannot be found.
+    const register = require.resolve('@spanwise/core/register');
+    const result = await runNode(
+      ['--require', register, '-e', '0'],
+      env({ OTEL_NODE_RESOURCE_DETECTORS: 'aws,bogus' }),
+      tmpdir(),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'OTEL_NODE_RESOURCE_DETECTORS names "aws", but @opentelemetry/resource-detector-aws is not installed; ' +
+        'install it (npm install @opentelemetry/resource-detector-aws)',
+    );
+    expect(result.stderr).toContain(
+      'OTEL_NODE_RESOURCE_DETECTORS="bogus" is not one of env, host, os, process',
+    );
   });
 });
 

@@ -92,6 +92,12 @@ export interface TracingOptions {
   resourceAttributes?: Attributes;
   /** Overrides for the export pipeline. */
   export?: Partial<ExportConfig>;
+  /**
+   * Resource detectors to run, as `OTEL_NODE_RESOURCE_DETECTORS`: `env`, `host`, `os`, `process`,
+   * `serviceinstance`, and (with their packages installed) `container`, `alibaba`, `aws`, `azure`, `gcp`, or
+   * `all` / `none`. None by default.
+   */
+  resourceDetectors?: string[];
   /** `'otlp'` (default), `'console'` or `'none'`, like `OTEL_TRACES_EXPORTER`. */
   exporter?: 'otlp' | 'console' | 'none';
   /** Sampler name as in `OTEL_TRACES_SAMPLER`, e.g. `parentbased_traceidratio`. */

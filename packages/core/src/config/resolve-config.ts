@@ -4,6 +4,7 @@ import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
+import { type DetectorChoice, resolveDetectors } from './resource-detectors.js';
 import { resolveSampler, type SamplerSpec } from './sampler.js';
 
 /** Default for `SPANWISE_SHUTDOWN_TIMEOUT_MS`. */
@@ -14,6 +15,7 @@ export interface ResolvedConfig {
   serviceName?: string | undefined;
   serviceVersion?: string | undefined;
   resourceAttributes?: Attributes | undefined;
+  resourceDetectors: DetectorChoice[];
   exporter: 'otlp' | 'console' | 'none';
   export: ExportConfig;
   sampler: SamplerSpec;
@@ -57,6 +59,7 @@ export function resolveConfig(
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
     resourceAttributes: options.resourceAttributes,
+    resourceDetectors: resolveDetectors(env, options.resourceDetectors),
     exporter: resolveExporter(env, options.exporter),
     export: exportConfig,
     sampler: resolveSampler(env, options.sampler, options.samplerArg),

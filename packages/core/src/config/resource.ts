@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { EnvReader } from './env-reader.js';
+import { type DetectorChoice, loadDetectors } from './resource-detectors.js';
 
 interface AppPackage {
   name?: string;
@@ -94,8 +95,16 @@ export function resolveResourceAttributes(env: EnvReader, input: ResourceInput):
   };
 }
 
-/** The SDK resource (with the SDK's identity) for these attributes; requires `@opentelemetry/resources`. */
-export function createResource(attributes: Attributes): Resource {
+/**
+ * The SDK resource: the SDK's identity, then what the chosen detectors find, then these attributes, which win.
+ * Requires `@opentelemetry/resources` and the detectors' packages, so it runs when the SDK is built. A cloud
+ * detector answers asynchronously; the export pipeline waits for it before encoding.
+ */
+export function createResource(attributes: Attributes, detectors: readonly DetectorChoice[] = []): Resource {
   const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  return resources.defaultResource().merge(resources.resourceFromAttributes(attributes));
+  let resource = resources.defaultResource();
+  if (detectors.length > 0) {
+    resource = resource.merge(resources.detectResources({ detectors: loadDetectors(detectors) }));
+  }
+  return resource.merge(resources.resourceFromAttributes(attributes));
 }

@@ -10,6 +10,7 @@ import { classifyOutcome } from './export-outcome.js';
 import { type HttpResult, HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
 import { otlpSerializers } from './otlp-serializers.js';
+import { ResourceGate } from './resource-gate.js';
 import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
 import { SpanIntake } from './span-intake.js';
@@ -58,6 +59,7 @@ export class OtlpExportPipeline {
   private requestBytes: number;
   private encodeTimer: NodeJS.Timeout | undefined;
   private encodeArmed = false;
+  private readonly resourceGate = new ResourceGate(() => this.guard(() => this.encode()));
   private exportTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -161,6 +163,7 @@ export class OtlpExportPipeline {
   /** Runs an encoding pass now, then exports if that made a batch due. */
   private encode(): void {
     this.encodeArmed = false;
+    if (this.resourceGate.holds(this.intake.waitingResource())) return;
     this.intake.encode();
     this.pump();
   }
@@ -176,7 +179,8 @@ export class OtlpExportPipeline {
   private pump(): void {
     if (this.finished || this.inflight || this.probing) return;
     if (this.queue.spans === 0) {
-      if (this.closed) this.finish();
+      // Spans held for their resource are not in the queue yet: shutting down waits for them (to its deadline).
+      if (this.closed && !this.resourceGate.holding) this.finish();
       return;
     }
     if (this.breaker.state !== 'closed' && !this.closed) return;

@@ -85,6 +85,11 @@ export class SpanIntake {
     else this.counts.exportedSpans += spans;
   }
 
+  /** The resource of the spans waiting to be encoded (one SDK, one resource). */
+  waitingResource(): ReadableSpan['resource'] | undefined {
+    return this.unencoded[0]?.resource;
+  }
+
   /** Forgets the spans waiting to be encoded (the pipeline is ending); returns how many there were. */
   discardUnencoded(): number {
     const count = this.unencoded.length;

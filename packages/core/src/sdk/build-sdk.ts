@@ -33,7 +33,7 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
       ? createExportPipeline(config.export)
       : new SimpleExportProcessor(config.exporter);
   const provider = new TracerProvider({
-    resource: createResource(resourceAttributes),
+    resource: createResource(resourceAttributes, config.resourceDetectors),
     sampler: createSampler(config.sampler),
     spanProcessors: [new SpanNameGuard(config.maxSpanNames), exportProcessor],
   });
