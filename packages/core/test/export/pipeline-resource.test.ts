@@ -18,10 +18,7 @@ afterEach(async () => {
 describe('export pipeline and a resource with pending attributes', () => {
   it('holds spans unencoded until the resource settles, then exports them with every attribute', async () => {
     const pipeline = createExportPipeline(testConfig(receiver.endpoint));
-    let answer!: (provider: string) => void;
-    const cloudProvider = new Promise<string>((resolve) => {
-      answer = resolve;
-    });
+    const { promise: cloudProvider, resolve: answer } = Promise.withResolvers<string>();
     const resource = resourceFromAttributes({ 'service.name': 'gated', 'cloud.provider': cloudProvider });
     const provider = new TracerProvider({ spanProcessors: [pipeline], resource });
     for (let i = 0; i < 3; i++) provider.getTracer('t').startSpan(`early-${i}`).end();
@@ -40,10 +37,7 @@ describe('export pipeline and a resource with pending attributes', () => {
 
   it('on shutdown, waits for the resource within the deadline instead of dropping the held spans', async () => {
     const pipeline = createExportPipeline(testConfig(receiver.endpoint));
-    let answer!: (region: string) => void;
-    const region = new Promise<string>((resolve) => {
-      answer = resolve;
-    });
+    const { promise: region, resolve: answer } = Promise.withResolvers<string>();
     const resource = resourceFromAttributes({ 'service.name': 'gated', 'cloud.region': region });
     const provider = new TracerProvider({ spanProcessors: [pipeline], resource });
     provider.getTracer('t').startSpan('last').end();
