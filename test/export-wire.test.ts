@@ -6,6 +6,19 @@ import { Harness, testConfig } from '../packages/core/test/export/pipeline-harne
 // What the pipeline puts on the wire, decoded by the receiver with the official opentelemetry-proto schema
 // and compared field by field.
 
+/** One attribute of every OTLP value type: sent on a span, and expected back exactly. */
+const EVERY_TYPE = {
+  str: 'text ✓',
+  int: 42,
+  negative: -7,
+  double: 1.5,
+  bool: false,
+  strings: ['a', 'b'],
+  ints: [1, 2, 3],
+  doubles: [0.5, 2.25],
+  bools: [true, false],
+};
+
 let receiver: Receiver;
 let harness: Harness;
 
@@ -34,17 +47,7 @@ describe('OTLP protobuf on the wire', () => {
       'child',
       {
         kind: SpanKind.CLIENT,
-        attributes: {
-          str: 'text ✓',
-          int: 42,
-          negative: -7,
-          double: 1.5,
-          bool: false,
-          strings: ['a', 'b'],
-          ints: [1, 2, 3],
-          doubles: [0.5, 2.25],
-          bools: [true, false],
-        },
+        attributes: EVERY_TYPE,
         links: [{ context: linked.spanContext(), attributes: { why: 'batch' } }],
       },
       trace.setSpan(context.active(), parent),
@@ -71,17 +74,7 @@ describe('OTLP protobuf on the wire', () => {
     expect(got.traceId).toBe(parentCtx.traceId);
     expect(got.kind).toBe(3);
     expect(got.status).toEqual({ code: 2, message: 'upstream failed' });
-    expect(got.attributes).toEqual({
-      str: 'text ✓',
-      int: 42,
-      negative: -7,
-      double: 1.5,
-      bool: false,
-      strings: ['a', 'b'],
-      ints: [1, 2, 3],
-      doubles: [0.5, 2.25],
-      bools: [true, false],
-    });
+    expect(got.attributes).toEqual(EVERY_TYPE);
     expect(got.events).toHaveLength(1);
     expect(got.events[0]).toMatchObject({ name: 'cache miss', attributes: { key: 'user:1', size: 3 } });
     expect(got.events[0]!.timeUnixNano).toBeGreaterThanOrEqual(got.startTimeUnixNano);

@@ -16,6 +16,15 @@ export const placement =
     ? { app: '0', load: String(config.cores - 1), receiver: String(config.cores - 1) }
     : { app: null, load: null, receiver: null };
 
+/** The cores of a load scenario's three roles, as its result records them ('any' when not pinned). */
+export function loadCores() {
+  return {
+    app: placement.app ?? 'any',
+    loadGenerator: placement.load ?? 'any',
+    receiver: placement.receiver ?? 'any',
+  };
+}
+
 /** The command line actually run, with the taskset prefix when pinned. */
 export function pinnedCommand(cpu, command, args) {
   return cpu === null ? [command, args] : [TASKSET, ['-c', cpu, command, ...args]];

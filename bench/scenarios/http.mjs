@@ -7,7 +7,7 @@
 import { config, selected } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, startHttpApp } from '../lib/http-app.mjs';
 import { profileDir } from '../lib/paths.mjs';
-import { placement } from '../lib/procs.mjs';
+import { loadCores } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
 import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
 
@@ -74,11 +74,7 @@ export async function runHttp(log) {
   summarize(variants);
   return {
     title: 'NestJS HTTP endpoint under load',
-    cores: {
-      app: placement.app ?? 'any',
-      loadGenerator: placement.load ?? 'any',
-      receiver: placement.receiver ?? 'any',
-    },
+    cores: loadCores(),
     load: {
       connections: config.connections,
       sliceS: config.sliceS,

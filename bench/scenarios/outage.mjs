@@ -5,7 +5,7 @@
 import { config, selected } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, runHttpOnce } from '../lib/http-app.mjs';
 import { closedPort } from '../lib/ports.mjs';
-import { placement } from '../lib/procs.mjs';
+import { loadCores } from '../lib/procs.mjs';
 import { startSink } from '../lib/receiver.mjs';
 import { median, ratio, round, roundOrder } from '../lib/stats.mjs';
 
@@ -81,11 +81,7 @@ export async function runOutage(log) {
   }
   return {
     title: 'Collector outage under load',
-    cores: {
-      app: placement.app ?? 'any',
-      loadGenerator: placement.load ?? 'any',
-      receiver: placement.receiver ?? 'any',
-    },
+    cores: loadCores(),
     load: {
       rate: config.outageRate ?? 'as fast as answered',
       connections: config.connections,

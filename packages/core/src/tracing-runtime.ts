@@ -37,6 +37,8 @@ export class TracingRuntime implements TracingHandle {
   private readonly resourceAttributes: Attributes;
   private readonly tracerProvider = new DeferredTracerProvider(() => this.sdk().provider);
   private sdkParts: Sdk | undefined;
+  /** What runs on the event loop's first turn after start-up: building the SDK, then late built-ins. */
+  private readonly firstTurn: (() => void)[] = [() => this.tracerProvider.ensureLoaded()];
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -64,7 +66,7 @@ export class TracingRuntime implements TracingHandle {
     }
     // An unref'd immediate runs on the event loop's first turn, and never keeps a finished process alive.
     setImmediate(() => {
-      if (this.shutdownPromise === undefined) this.tracerProvider.ensureLoaded();
+      if (this.shutdownPromise === undefined) for (const step of this.firstTurn) step();
     }).unref();
   }
 
@@ -93,11 +95,7 @@ export class TracingRuntime implements TracingHandle {
     };
     this.disableInstrumentations.push(enableOnFirstRequire(later, enableOnce));
     const builtins = later.filter((entry) => entry.builtin === true);
-    if (builtins.length > 0) {
-      setImmediate(() => {
-        for (const entry of builtins) enableOnce(entry);
-      }).unref();
-    }
+    if (builtins.length > 0) this.firstTurn.push(() => builtins.forEach(enableOnce));
   }
 
   private enable(entries: readonly CatalogEntry[]): void {

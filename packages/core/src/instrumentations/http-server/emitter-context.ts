@@ -5,7 +5,8 @@ export const REQUEST_CONTEXT = Symbol.for('spanwise.http.requestContext');
 
 /** `EventEmitter.prototype.emit`'s shape. */
 export type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
-interface Carrier {
+/** A request or response that may carry its request's context. */
+export interface ContextCarrier {
   [REQUEST_CONTEXT]?: Context;
 }
 /** A prototype whose `emit` can be replaced. */
@@ -26,7 +27,7 @@ export function bindEmitsToRequestContext(prototypes: readonly EmitterPrototype[
       prototype,
       (original) =>
         function emitInRequestContext(this: unknown, event) {
-          const ctx = (this as Carrier)[REQUEST_CONTEXT];
+          const ctx = (this as ContextCarrier)[REQUEST_CONTEXT];
           if (ctx === undefined || context.active() === ctx) {
             // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
             return original.apply(this, arguments as unknown as Parameters<Emit>);

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
@@ -11,7 +10,13 @@ import {
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
-import { bindEmitsToRequestContext, type Emit, REQUEST_CONTEXT, replaceEmit } from './emitter-context.js';
+import {
+  bindEmitsToRequestContext,
+  type ContextCarrier,
+  type Emit,
+  REQUEST_CONTEXT,
+  replaceEmit,
+} from './emitter-context.js';
 import {
   type IncomingRequest,
   normalizeMethod,
@@ -19,12 +24,8 @@ import {
   serverSpanName,
 } from './request-attributes.js';
 
-interface Traced {
-  [REQUEST_CONTEXT]?: Context;
-}
-
 /** Ends the server span when the response closes: finished, or cut off by the client. */
-function onResponseClose(this: ServerResponse & Traced): void {
+function onResponseClose(this: ServerResponse & ContextCarrier): void {
   const ctx = this[REQUEST_CONTEXT];
   const span = ctx === undefined ? undefined : trace.getSpan(ctx);
   if (ctx === undefined || span === undefined || !span.isRecording()) return;
@@ -37,7 +38,7 @@ function onResponseClose(this: ServerResponse & Traced): void {
     }
   }
   // The client went away before the response was complete: not the server's error, but not a success.
-  if (!this.writableFinished && span.isRecording()) span.setAttribute('error.type', 'aborted');
+  if (!this.writableFinished) span.setAttribute('error.type', 'aborted');
   const metadata = getRPCMetadata(ctx);
   if (metadata?.type === RPCType.HTTP && metadata.route !== undefined) {
     span.setAttribute('http.route', metadata.route);
@@ -59,9 +60,9 @@ function recordThrown(span: Span, error: unknown): void {
 }
 
 /**
- * The HTTP server span, Spanwise's own: the OpenTelemetry HTTP instrumentation's server side costs about as
- * much as a NestJS request itself (per-request emitter binding, URL parsing, a metrics record), so this one
- * keeps its span and its contract and drops the rest. It continues the trace from the request headers (the
+ * The HTTP server span, Spanwise's own: the OpenTelemetry HTTP instrumentation's server side binds every
+ * request and response emitter, parses the URL and records a metric per request (about 19 µs of a 94 µs
+ * request in `pnpm bench http`), so this one keeps its span and its contract and drops the rest. It continues the trace from the request headers (the
  * global propagator: W3C, B3, Jaeger), names the span `METHOD` and then `METHOD /route` from the route a
  * framework records in the RPC metadata (`@opentelemetry/core`'s, as the OpenTelemetry instrumentation
  * reads it), sets the stable HTTP semantic-convention attributes, marks 5xx as errors and ends the span when
@@ -116,8 +117,8 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
     // Attributes only for spans that record: a sampled-out request costs no string work.
     if (span.isRecording()) span.setAttributes(requestAttributes(request as IncomingRequest, method));
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    (request as Traced)[REQUEST_CONTEXT] = ctx;
-    (response as Traced)[REQUEST_CONTEXT] = ctx;
+    (request as ContextCarrier)[REQUEST_CONTEXT] = ctx;
+    (response as ContextCarrier)[REQUEST_CONTEXT] = ctx;
     response.on('close', onResponseClose);
     try {
       return context.with(ctx, emit, server, 'request', request, response);
