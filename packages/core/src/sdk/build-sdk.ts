@@ -7,6 +7,7 @@ import { SpanNameGuard } from '../diagnostics/span-name-guard.js';
 import { createExportPipeline } from '../export/index.js';
 import { SimpleExportProcessor } from '../simple-export-processor.js';
 import type { ExportStats } from '../types.js';
+import { PooledIdGenerator } from './pooled-id-generator.js';
 
 /** What `stats()`, `forceFlush()` and `shutdown()` need from the processor that exports. */
 export interface ExportProcessor {
@@ -35,6 +36,7 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
   const provider = new TracerProvider({
     resource: createResource(resourceAttributes, config.resourceDetectors),
     sampler: createSampler(config.sampler),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: [new SpanNameGuard(config.maxSpanNames), exportProcessor],
   });
   return { provider, exportProcessor };

@@ -1,0 +1,34 @@
+import { randomFillSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { PooledIdGenerator } from '../src/sdk/pooled-id-generator.js';
+
+describe('PooledIdGenerator', () => {
+  it('gives lowercase hex ids of 16 and 8 bytes, all distinct, across chunk and pool refills', () => {
+    const ids = new PooledIdGenerator();
+    const traceIds = new Set<string>();
+    const spanIds = new Set<string>();
+    // 20 000 of each is 720 KB of hex: many 256-byte chunks and ten 64 KiB refills.
+    for (let i = 0; i < 20_000; i++) {
+      traceIds.add(ids.generateTraceId());
+      spanIds.add(ids.generateSpanId());
+    }
+    expect(traceIds.size).toBe(20_000);
+    expect(spanIds.size).toBe(20_000);
+    for (const id of traceIds) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    for (const id of spanIds) expect(id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('skips all-zero ids, which W3C Trace Context forbids', () => {
+    let fills = 0;
+    // The first pool is all zeros, the next random: every id must come from the second.
+    const ids = new PooledIdGenerator((buffer) => {
+      if (fills++ === 0) buffer.fill(0);
+      else randomFillSync(buffer);
+    });
+    const traceId = ids.generateTraceId();
+    const spanId = ids.generateSpanId();
+    expect(traceId).not.toBe('0'.repeat(32));
+    expect(spanId).not.toBe('0'.repeat(16));
+    expect(fills).toBe(2);
+  });
+});
