@@ -27,11 +27,19 @@ function varint32Size(value: number): number {
   return 5;
 }
 
-/** The value of one hex digit, for lower or upper case (other characters give garbage, as OTel's does). */
+/** The value of each hex digit by its char code (0-9, a-f, A-F); anything else reads as 0. */
+const HEX_VALUES = (() => {
+  const values = new Uint8Array(256);
+  for (let i = 0; i < 10; i++) values[48 + i] = i;
+  for (let i = 0; i < 6; i++) {
+    values[97 + i] = 10 + i;
+    values[65 + i] = 10 + i;
+  }
+  return values;
+})();
+
 function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  return code - 55;
+  return HEX_VALUES[code & 255] as number;
 }
 
 /** Writes protobuf fields into a buffer it grows as needed; `reset()` reuses it for the next message. */

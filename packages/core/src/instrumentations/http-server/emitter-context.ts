@@ -9,6 +9,10 @@ export type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) =
 export interface ContextCarrier {
   [REQUEST_CONTEXT]?: Context;
 }
+/** An emitter that can say how many listeners an event has. */
+interface Listened {
+  listenerCount(event: string | symbol): number;
+}
 /** A prototype whose `emit` can be replaced. */
 export interface EmitterPrototype {
   emit: Emit;
@@ -19,7 +23,8 @@ export interface EmitterPrototype {
  * HTTP instrumentation's `context.bind(emitter)` does, but once per prototype instead of per request: a
  * body parser's `data`/`end` listeners fire from socket callbacks, outside the context the request started
  * in, and the route handler they go on to call must still see the server span. An emitter that carries no
- * context, or emits from its own context already, costs one property read. Returns the undo.
+ * context, an event nobody listens to, and an emit from the request's context already are passed straight
+ * through. Returns the undo.
  */
 export function bindEmitsToRequestContext(prototypes: readonly EmitterPrototype[]): () => void {
   const undo = prototypes.map((prototype) =>
@@ -28,7 +33,12 @@ export function bindEmitsToRequestContext(prototypes: readonly EmitterPrototype[
       (original) =>
         function emitInRequestContext(this: unknown, event) {
           const ctx = (this as ContextCarrier)[REQUEST_CONTEXT];
-          if (ctx === undefined || context.active() === ctx) {
+          // No listener, no code to run in the context: most of a response's events have none.
+          if (
+            ctx === undefined ||
+            (this as Listened).listenerCount(event) === 0 ||
+            context.active() === ctx
+          ) {
             // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
             return original.apply(this, arguments as unknown as Parameters<Emit>);
           }
