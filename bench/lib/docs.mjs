@@ -74,9 +74,7 @@ function http(r) {
           v.median.cpuUsPerRequest,
           v.vsUntraced ? `${v.vsUntraced.pairedCpuCapacityRatio}x` : null,
           v.spans?.perRequest,
-          v.spans
-            ? `${v.spans.lost}${v.spans.droppedReported != null ? ` (reported ${v.spans.droppedReported})` : ''}`
-            : null,
+          v.spans ? spansLost(v.spans) : null,
         ],
   );
   const names = Object.entries(r.variants)
@@ -106,6 +104,7 @@ function http(r) {
       rows,
     ),
     names.length ? `Spans per request at the receiver, by name:\n${names.join('\n')}` : '',
+    ...costSteps(r.variants),
     ...profiles(r.variants),
     'Commands (the harness starts each, pins it and fills in the ports):',
     code(
@@ -113,6 +112,28 @@ function http(r) {
         .flatMap(([name, v]) => [`# ${name}: ${v.label}`, v.commands.app])
         .concat(['# load', Object.values(r.variants)[0].commands.load]),
     ),
+  ];
+}
+
+function spansLost(spans) {
+  if (spans.lost === null) return 'none sent';
+  return `${spans.lost}${spans.droppedReported != null ? ` (reported ${spans.droppedReported})` : ''}`;
+}
+
+/**
+ * The app CPU per request that Spanwise adds over untraced, split in steps by the diagnostic set-ups: spans
+ * started but not recorded, then recorded but not exported, then exported. Each step is a difference of
+ * medians, so it is as noisy as the two figures it comes from.
+ */
+function costSteps(variants) {
+  const cpu = (name) => variants[name]?.median?.cpuUsPerRequest;
+  const steps = ['untraced', 'spanwise-unsampled', 'spanwise-no-export', 'spanwise'].map(cpu);
+  if (steps.some((us) => typeof us !== 'number')) return [];
+  const [untraced, unsampled, noExport, full] = steps;
+  const us = (x) => Math.round(x * 10) / 10;
+  const budget = untraced / 0.75 - untraced;
+  return [
+    `What Spanwise adds, in app CPU µs per request (median CPU of one set-up minus that of the one before): starting and propagating the three spans without recording them ${us(unsampled - untraced)}; recording them (the SDK span, attributes, ending) ${us(noExport - unsampled)}; encoding and sending them over OTLP ${us(full - noExport)}; in all ${us(full - untraced)}. Serving at 0.75x the untraced capacity leaves ${us(budget)} µs per request for all of it.`,
   ];
 }
 

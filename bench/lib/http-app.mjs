@@ -35,6 +35,21 @@ export const HTTP_VARIANTS = {
     env: { BENCH_VARIANT: 'spanwise', BENCH_TRACING_MODULE: '0' },
     needs: ['core', 'nestjs'],
   },
+  'spanwise-unsampled': {
+    label:
+      'diagnostic: Spanwise with OTEL_TRACES_SAMPLER=always_off (every span started and propagated, none recorded)',
+    args: ['--require', '@spanwise/core/register', APP],
+    env: { BENCH_VARIANT: 'spanwise', OTEL_TRACES_SAMPLER: 'always_off' },
+    needs: ['core', 'nestjs'],
+  },
+  'spanwise-no-export': {
+    label:
+      'diagnostic: Spanwise with OTEL_TRACES_EXPORTER=none (spans recorded and ended, never encoded or sent)',
+    args: ['--require', '@spanwise/core/register', APP],
+    env: { BENCH_VARIANT: 'spanwise', OTEL_TRACES_EXPORTER: 'none' },
+    needs: ['core', 'nestjs'],
+    exports: false,
+  },
 };
 
 /** `{ ok }` or `{ ok: false, reason }` for a variant. */
