@@ -1,15 +1,16 @@
-import { context, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { context, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import type { ExportConfig, ExportStats } from '../types.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { CollectorProbe } from './collector-probe.js';
 import type { EncodedEntry } from './encoded-entry.js';
 import { ExportAccounting, errorMessage } from './export-accounting.js';
+import { type Batch, mayRetry, takeBatch } from './export-batch.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from './export-limits.js';
 import { classifyOutcome } from './export-outcome.js';
+import { EXPORT_CONTEXT, ExportTimers } from './export-timers.js';
 import { type HttpResult, HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
-import { otlpSerializers } from './otlp-serializers.js';
 import { ResourceGate } from './resource-gate.js';
 import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
@@ -18,22 +19,6 @@ import { SpanQueue } from './span-queue.js';
 
 /** Ended spans wait this long to be encoded together, off the request path. */
 const ENCODE_DELAY_MS = 10;
-
-/** A batch taken from the queue: sending, or waiting for its retry. */
-interface Batch {
-  entries: EncodedEntry[];
-  spans: number;
-  /** Cost against the byte cap. */
-  bytes: number;
-  /** The request body, built once and reused by retries. */
-  body: RequestBody | undefined;
-  attempt: number;
-  /** When the batch was first sent (`Date.now()`): retries stop `exportTimeoutMs` after it. */
-  startedAt: number;
-}
-
-/** Each exporter callback runs here: outside any app trace, and with tracing suppressed. */
-const EXPORT_CONTEXT = suppressTracing(ROOT_CONTEXT);
 
 /**
  * Spanwise's span processor and OTLP/HTTP exporter in one: ended spans are encoded in passes off the request
@@ -45,8 +30,7 @@ export class OtlpExportPipeline {
   private readonly transport: HttpTransport;
   private readonly encoder: SpanEncoder;
   private readonly build: (entries: readonly EncodedEntry[]) => RequestBody;
-  private probeBodyCache: RequestBody | undefined;
-  private readonly json: boolean;
+  private readonly prober: CollectorProbe;
   private readonly queue = new SpanQueue();
   private readonly breaker: CircuitBreaker;
   private readonly counts = new ExportAccounting();
@@ -57,12 +41,9 @@ export class OtlpExportPipeline {
   private probing = false;
   /** Learned from 413 responses; never above `maxRequestBytes`. */
   private requestBytes: number;
-  private encodeTimer: NodeJS.Timeout | undefined;
   private encodeArmed = false;
   private readonly resourceGate = new ResourceGate(() => this.guard(() => this.encode()));
-  private exportTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private probeTimer: NodeJS.Timeout | undefined;
+  private readonly timers = new ExportTimers((action) => this.guard(action));
   /** The scheduled delay passed: export even a partial batch. */
   private delayElapsed = false;
   /** Retries ran out: wait for the scheduled delay before sending again, however full the queue is. */
@@ -79,18 +60,9 @@ export class OtlpExportPipeline {
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
     this.build = json ? buildJsonRequest : buildProtobufRequest;
-    this.json = json;
+    this.prober = new CollectorProbe(this.transport, json);
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
-  }
-
-  /** An empty export request: what a probe sends while the circuit is open. */
-  private probeBody(): RequestBody {
-    const { JsonTraceSerializer, ProtobufTraceSerializer } = otlpSerializers();
-    this.probeBodyCache ??= [
-      (this.json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest([])!,
-    ];
-    return this.probeBodyCache;
   }
 
   onStart(_span: Span): void {}
@@ -170,9 +142,7 @@ export class OtlpExportPipeline {
 
   private armEncode(): void {
     this.encodeArmed = true;
-    // One timer, re-armed with refresh(): no allocation per pass.
-    if (this.encodeTimer) this.encodeTimer.refresh();
-    else this.encodeTimer = this.timer(ENCODE_DELAY_MS, () => this.encode());
+    this.timers.rearm('encode', ENCODE_DELAY_MS, () => this.encode());
   }
 
   /** Starts the next export when one is due: a full batch, a flush, shutdown, or the scheduled delay. */
@@ -186,22 +156,13 @@ export class OtlpExportPipeline {
     if (this.breaker.state !== 'closed' && !this.closed) return;
     const full = this.queue.spans >= this.limits.maxExportBatchSize || this.queue.bytes >= this.requestBytes;
     if (this.closed || this.delayElapsed || (!this.hold && (this.counts.flushing || full))) {
-      if (this.exportTimer) clearTimeout(this.exportTimer);
-      this.exportTimer = undefined;
+      this.timers.clear('export');
       this.delayElapsed = false;
       this.hold = false;
-      const entries = this.queue.take(this.limits.maxExportBatchSize, this.requestBytes);
-      let spans = 0;
-      let bytes = 0;
-      for (const entry of entries) {
-        spans += entry.spans;
-        bytes += entry.cost;
-      }
-      this.inflight = { entries, spans, bytes, body: undefined, attempt: 0, startedAt: Date.now() };
+      this.inflight = takeBatch(this.queue, this.limits.maxExportBatchSize, this.requestBytes);
       this.send(this.inflight);
-    } else if (!this.exportTimer) {
-      this.exportTimer = this.timer(this.limits.scheduledDelayMs, () => {
-        this.exportTimer = undefined;
+    } else if (!this.timers.pending('export')) {
+      this.timers.set('export', this.limits.scheduledDelayMs, () => {
         this.delayElapsed = true;
         this.pump();
       });
@@ -258,24 +219,16 @@ export class OtlpExportPipeline {
       return;
     }
     const opened = this.breaker.failed();
-    const { initialBackoffMs, maxBackoffMs, exportTimeoutMs } = this.limits;
+    const { initialBackoffMs, maxBackoffMs } = this.limits;
     const delay = outcome.retryAfterMs ?? backoffDelay(batch.attempt + 1, initialBackoffMs, maxBackoffMs);
-    const inTime = this.closed || Date.now() + delay - batch.startedAt <= exportTimeoutMs;
-    if (batch.attempt < this.limits.maxRetries && inTime && (this.closed || !opened)) {
+    if (mayRetry(batch, delay, this.limits, this.closed, opened)) {
       batch.attempt++;
-      if (this.closed) {
-        this.send(batch);
-        return;
-      }
-      this.retryTimer = this.timer(delay, () => {
-        this.retryTimer = undefined;
-        this.send(batch);
-      });
+      if (this.closed) this.send(batch);
+      else this.timers.set('retry', delay, () => this.send(batch));
       return;
     }
     // Retries ran out (in number or in time) or the circuit opened: the batch goes back in front. It still
-    // fits the caps, because
-    // spans in flight count against them.
+    // fits the caps, because spans in flight count against them.
     this.inflight = undefined;
     this.queue.unshiftAll(batch.entries);
     if (this.closed) {
@@ -296,10 +249,7 @@ export class OtlpExportPipeline {
   }
 
   private scheduleProbe(delay: number): void {
-    this.probeTimer = this.timer(delay, () => {
-      this.probeTimer = undefined;
-      this.probe();
-    });
+    this.timers.set('probe', delay, () => this.probe());
   }
 
   /** One empty export request: O(1) work however long the outage and however full the queue. */
@@ -308,7 +258,7 @@ export class OtlpExportPipeline {
     this.breaker.probing();
     this.probing = true;
     void context.with(EXPORT_CONTEXT, async () => {
-      const result = await this.transport.send(this.probeBody(), this.limits.timeoutMs, this.cancel.signal);
+      const result = await this.prober.send(this.limits.timeoutMs, this.cancel.signal);
       this.probing = false;
       this.guard(() => {
         if (this.finished) return;
@@ -343,21 +293,9 @@ export class OtlpExportPipeline {
     this.resolveShutdown?.();
   }
 
-  private timer(ms: number, callback: () => void): NodeJS.Timeout {
-    const handle = context.with(EXPORT_CONTEXT, () => setTimeout(() => this.guard(callback), ms));
-    handle.unref();
-    return handle;
-  }
-
   private clearTimers(): void {
-    for (const handle of [this.encodeTimer, this.exportTimer, this.retryTimer, this.probeTimer]) {
-      if (handle) clearTimeout(handle);
-    }
+    this.timers.clearAll();
     this.encodeArmed = false;
-    this.encodeTimer = undefined;
-    this.exportTimer = undefined;
-    this.retryTimer = undefined;
-    this.probeTimer = undefined;
   }
 
   private guard(action: () => void): void {
