@@ -9,6 +9,8 @@ const REASONS: Record<keyof DroppedSpans, string> = {
   shutdown: 'undelivered at shutdown',
 };
 
+const GENERAL_ADVICE = 'Check that the collector is reachable and keeps up, or raise the limits';
+
 /**
  * Reports dropped spans on stderr whatever the log level: the first drop at once, then at most one line per
  * interval with the count since the previous line, by reason.
@@ -39,14 +41,17 @@ export class DropReporter {
     }
   }
 
-  /** Writes what is still unreported now (the process is ending, so there is no later line). */
-  flush(): void {
+  /**
+   * Writes what is still unreported now (the process is ending, so there is no later line); `advice`, when
+   * given, replaces the usual hint.
+   */
+  flush(advice?: string): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.report();
+    this.report(advice);
   }
 
-  private report(): void {
+  private report(advice = GENERAL_ADVICE): void {
     const parts: string[] = [];
     let total = 0;
     for (const reason of Object.keys(REASONS) as (keyof DroppedSpans)[]) {
@@ -62,7 +67,7 @@ export class DropReporter {
     try {
       this.write(
         `[spanwise] dropped ${total} span${total === 1 ? '' : 's'}: ${parts.join(', ')}` +
-          `${error ? `; last export error: ${error}` : ''}. Check that the collector is reachable and keeps up, or raise the limits; tracing stats() has the totals.`,
+          `${error ? `; last export error: ${error}` : ''}. ${advice}; tracing stats() has the totals.`,
       );
     } catch {
       // A broken stderr must not break the app.

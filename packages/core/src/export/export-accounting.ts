@@ -60,9 +60,9 @@ export class ExportAccounting {
     for (const waiter of waiters) waiter.resolve();
   }
 
-  /** Writes any drop count not reported yet (the process is ending). */
-  flushReport(): void {
-    this.reporter.flush();
+  /** Writes any drop count not reported yet (the process is ending), with `advice` when given. */
+  flushReport(advice?: string): void {
+    this.reporter.flush(advice);
   }
 
   snapshot(queuedSpans: number, queuedBytes: number, circuit: CircuitState): ExportStats {

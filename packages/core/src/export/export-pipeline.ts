@@ -49,6 +49,12 @@ export class OtlpExportPipeline {
   /** Retries ran out: wait for the scheduled delay before sending again, however full the queue is. */
   private hold = false;
   private closed = false;
+  /** When the shutdown deadline falls (`Date.now()` time), once closing. */
+  private deadlineAt = Number.POSITIVE_INFINITY;
+  /** Failed requests since shutdown began or the last delivery: the backoff step of the next retry. */
+  private closingFailures = 0;
+  /** The queue ran empty while closing, and the one turn given to spans still ending has been given. */
+  private lastTurnGiven = false;
   private finished = false;
   private shutdownPromise: Promise<void> | undefined;
   private resolveShutdown: (() => void) | undefined;
@@ -71,7 +77,7 @@ export class OtlpExportPipeline {
   onEnd(span: ReadableSpan): void {
     try {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-      if (this.closed) {
+      if (this.finished) {
         this.counts.drop('shutdown', 1);
         return;
       }
@@ -106,17 +112,20 @@ export class OtlpExportPipeline {
   }
 
   /**
-   * Flushes within `deadlineMs`, skipping backoff sleeps and the circuit breaker, then counts whatever is
-   * left as dropped (shutdown). Idempotent: later calls return the first call's promise.
+   * The final flush: sends everything queued, and the spans that end meanwhile, ignoring the circuit
+   * breaker; a failed request is retried after its backoff or Retry-After if that retry starts before the
+   * deadline. At `deadlineMs`, or when no retry fits in it, whatever is left is counted as dropped
+   * (shutdown). The deadline timer keeps the process alive until then, and no longer. Idempotent: later
+   * calls return the first call's promise.
    */
   shutdown(deadlineMs = DEFAULT_SHUTDOWN_DEADLINE_MS): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     this.closed = true;
+    this.deadlineAt = Date.now() + Math.max(0, deadlineMs);
     this.shutdownPromise = new Promise<void>((resolve) => {
       this.resolveShutdown = resolve;
     });
     const deadline = setTimeout(() => this.cancel.abort(), Math.max(0, deadlineMs));
-    deadline.unref();
     void this.shutdownPromise.then(() => clearTimeout(deadline));
     this.cancel.signal.addEventListener('abort', () => this.finish(), { once: true });
     this.clearTimers();
@@ -130,6 +139,17 @@ export class OtlpExportPipeline {
       this.finish();
     }
     return this.shutdownPromise;
+  }
+
+  /**
+   * The process is exiting now, synchronously (`process.exit()`, a crash): counts whatever is still queued
+   * or in flight as dropped (shutdown) and reports it with `advice`. Returns how many spans that was.
+   */
+  abandon(advice: string): number {
+    if (this.finished) return 0;
+    const left = this.intake.queuedSpans();
+    if (left > 0) this.finish(advice);
+    return left;
   }
 
   /** Runs an encoding pass now, then exports if that made a batch due. */
@@ -150,7 +170,7 @@ export class OtlpExportPipeline {
     if (this.finished || this.inflight || this.probing) return;
     if (this.queue.spans === 0) {
       // Spans held for their resource are not in the queue yet: shutting down waits for them (to its deadline).
-      if (this.closed && !this.resourceGate.holding) this.finish();
+      if (this.closed && !this.resourceGate.holding) this.finishWhenIdle();
       return;
     }
     if (this.breaker.state !== 'closed' && !this.closed) return;
@@ -192,6 +212,7 @@ export class OtlpExportPipeline {
     const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
     if (outcome.kind === 'delivered') {
       this.inflight = undefined;
+      this.closingFailures = 0;
       const rejected = Math.min(batch.spans, outcome.rejected);
       this.intake.release(batch.spans - rejected);
       if (rejected > 0) {
@@ -220,11 +241,13 @@ export class OtlpExportPipeline {
     }
     const opened = this.breaker.failed();
     const { initialBackoffMs, maxBackoffMs } = this.limits;
-    const delay = outcome.retryAfterMs ?? backoffDelay(batch.attempt + 1, initialBackoffMs, maxBackoffMs);
-    if (mayRetry(batch, delay, this.limits, this.closed, opened)) {
+    // Closing, the backoff starts over: the final flush gets its own retries, bounded by its deadline.
+    const step = this.closed ? ++this.closingFailures : batch.attempt + 1;
+    const delay = outcome.retryAfterMs ?? backoffDelay(step, initialBackoffMs, maxBackoffMs);
+    const closingDeadline = this.closed ? this.deadlineAt : undefined;
+    if (mayRetry(batch, delay, this.limits, closingDeadline, opened)) {
       batch.attempt++;
-      if (this.closed) this.send(batch);
-      else this.timers.set('retry', delay, () => this.send(batch));
+      this.timers.set('retry', delay, () => this.send(batch));
       return;
     }
     // Retries ran out (in number or in time) or the circuit opened: the batch goes back in front. It still
@@ -276,8 +299,25 @@ export class OtlpExportPipeline {
     });
   }
 
-  /** Ends the pipeline: whatever is still queued or in flight is dropped (shutdown). */
-  private finish(): void {
+  /**
+   * Closing with nothing queued: encodes spans that ended while the last batch was in flight, and gives
+   * spans still ending (a response closing) one more event-loop turn, once, before the pipeline ends.
+   */
+  private finishWhenIdle(): void {
+    if (this.intake.queuedSpans() > 0) {
+      this.encode();
+      return;
+    }
+    if (this.lastTurnGiven) {
+      this.finish();
+      return;
+    }
+    this.lastTurnGiven = true;
+    setImmediate(() => this.guard(() => this.encode()));
+  }
+
+  /** Ends the pipeline: whatever is still queued or in flight is dropped (shutdown), reported with `advice`. */
+  private finish(advice?: string): void {
     if (this.finished) return;
     this.finished = true;
     this.closed = true;
@@ -289,7 +329,7 @@ export class OtlpExportPipeline {
     this.cancel.abort();
     this.transport.destroy();
     this.counts.releaseFlushes();
-    this.counts.flushReport();
+    this.counts.flushReport(advice);
     this.resolveShutdown?.();
   }
 

@@ -14,6 +14,8 @@ export interface ExportProcessor {
   stats(): ExportStats;
   forceFlush(): Promise<void>;
   shutdown(deadlineMs?: number): Promise<void>;
+  /** The process is exiting now: counts what is queued as dropped, reported with `advice`; returns how many. */
+  abandon(advice: string): number;
 }
 
 /** The SDK half of a tracing runtime. */
