@@ -19,6 +19,7 @@ export class DropReporter {
   private readonly unreported: DroppedSpans = { queueFull: 0, exportFailed: 0, shutdown: 0 };
   private lastWarnAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
+  private advice = GENERAL_ADVICE;
 
   constructor(
     private readonly lastError: () => string | undefined,
@@ -41,17 +42,19 @@ export class DropReporter {
     }
   }
 
-  /**
-   * Writes what is still unreported now (the process is ending, so there is no later line); `advice`, when
-   * given, replaces the usual hint.
-   */
-  flush(advice?: string): void {
+  /** Writes what is still unreported now (the process is ending, so there is no later line). */
+  flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.report(advice);
+    this.report();
   }
 
-  private report(advice = GENERAL_ADVICE): void {
+  /** Replaces the usual hint at the end of every later line (the process is exiting in a way it names). */
+  advise(advice: string): void {
+    this.advice = advice;
+  }
+
+  private report(): void {
     const parts: string[] = [];
     let total = 0;
     for (const reason of Object.keys(REASONS) as (keyof DroppedSpans)[]) {
@@ -67,7 +70,7 @@ export class DropReporter {
     try {
       this.write(
         `[spanwise] dropped ${total} span${total === 1 ? '' : 's'}: ${parts.join(', ')}` +
-          `${error ? `; last export error: ${error}` : ''}. ${advice}; tracing stats() has the totals.`,
+          `${error ? `; last export error: ${error}` : ''}. ${this.advice}; tracing stats() has the totals.`,
       );
     } catch {
       // A broken stderr must not break the app.

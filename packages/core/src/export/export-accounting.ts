@@ -60,9 +60,14 @@ export class ExportAccounting {
     for (const waiter of waiters) waiter.resolve();
   }
 
-  /** Writes any drop count not reported yet (the process is ending), with `advice` when given. */
-  flushReport(advice?: string): void {
-    this.reporter.flush(advice);
+  /** Writes any drop count not reported yet (the process is ending). */
+  flushReport(): void {
+    this.reporter.flush();
+  }
+
+  /** Ends every later drop warning with `advice` instead of the usual hint. */
+  advise(advice: string): void {
+    this.reporter.advise(advice);
   }
 
   snapshot(queuedSpans: number, queuedBytes: number, circuit: CircuitState): ExportStats {

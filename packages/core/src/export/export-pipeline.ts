@@ -319,6 +319,7 @@ export class OtlpExportPipeline {
   /** Ends the pipeline: whatever is still queued or in flight is dropped (shutdown), reported with `advice`. */
   private finish(advice?: string): void {
     if (this.finished) return;
+    if (advice !== undefined) this.counts.advise(advice);
     this.finished = true;
     this.closed = true;
     this.clearTimers();
@@ -329,7 +330,7 @@ export class OtlpExportPipeline {
     this.cancel.abort();
     this.transport.destroy();
     this.counts.releaseFlushes();
-    this.counts.flushReport(advice);
+    this.counts.flushReport();
     this.resolveShutdown?.();
   }
 
