@@ -12,6 +12,7 @@ import { type NodeProcess, startNode } from './support/run-node.js';
 const fixtures = join(__dirname, 'fixtures', 'shutdown');
 const httpApp = join(fixtures, 'http-app.cjs');
 const script = join(fixtures, 'script.cjs');
+const syncScript = join(fixtures, 'sync-script.cjs');
 const nestDir = join(__dirname, '..', 'packages', 'nestjs');
 const nestApp = join(nestDir, 'test', 'fixtures', 'shutdown-app.mjs');
 const SPAN_KIND_SERVER = 2;
@@ -216,6 +217,15 @@ describe('every way of stopping ends as it does without Spanwise', () => {
       'script.later',
       'script.start',
     ]);
+    expect(hooked.stderr()).toBe('');
+  });
+
+  it('a script with no asynchronous work, whose only span its own beforeExit listener makes: exits 0, span delivered', async () => {
+    const without = await start([syncScript], false, env()).exited;
+    const hooked = start([syncScript], true, env());
+    expect(without).toEqual({ code: 0, signal: null });
+    expect(await hooked.exited).toEqual(without);
+    expect(receiver.spans.map((s) => s.name)).toEqual(['script.only-span']);
     expect(hooked.stderr()).toBe('');
   });
 });

@@ -156,6 +156,10 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private async shutdownOnce(deadlineAt: number): Promise<void> {
+    // One event-loop turn first. A signal the app re-raised just before its event loop drained (Nest's
+    // enableShutdownHooks does) is dispatched in it, to the handler that ends the process with it once this
+    // is over. And the app's own `beforeExit` listeners run, maybe making the first span.
+    await new Promise((resolve) => setImmediate(resolve));
     // Every instrumentation stays on through the final flush, so the spans of requests still being answered
     // and of the app's own shutdown are exported; the pipeline takes spans until it ends.
     const sdk = this.sdkParts;
@@ -163,9 +167,6 @@ export class TracingRuntime implements TracingHandle {
       await sdk.exportProcessor.shutdown(Math.max(0, deadlineAt - Date.now()));
       await sdk.provider.shutdown();
     }
-    // One more event-loop turn: a signal the app re-raised just before its event loop drained (Nest's
-    // enableShutdownHooks does) is dispatched now, to the handler that ends the process with it.
-    await new Promise((resolve) => setImmediate(resolve));
     this.stopped = true;
     for (const disable of this.disableInstrumentations.splice(0)) disable();
     trace.disable();
