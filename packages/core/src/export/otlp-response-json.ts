@@ -126,15 +126,24 @@ export function scanJsonResponse(body: Uint8Array): ExportResponse | undefined {
   const scanner = new JsonScanner(body);
   let rejectedSpans = 0;
   let errorMessage: string | undefined;
+  // A repeated key replaces the earlier value, as with JSON.parse.
   scanner.object((key) => {
-    if (key !== 'partialSuccess' || scanner.peek() !== OPEN_OBJECT) {
+    if (key !== 'partialSuccess') {
+      scanner.skipValue();
+      return;
+    }
+    rejectedSpans = 0;
+    errorMessage = undefined;
+    if (scanner.peek() !== OPEN_OBJECT) {
       scanner.skipValue();
       return;
     }
     scanner.object((field) => {
       if (field === 'rejectedSpans') rejectedSpans = scanner.number();
-      else if (field === 'errorMessage' && scanner.peek() === QUOTE) errorMessage = scanner.string();
-      else scanner.skipValue();
+      else if (field === 'errorMessage') {
+        errorMessage = scanner.peek() === QUOTE ? scanner.string() : undefined;
+        if (errorMessage === undefined) scanner.skipValue();
+      } else scanner.skipValue();
     });
   });
   return scanner.peek() === -1 ? { rejectedSpans, errorMessage } : undefined;
