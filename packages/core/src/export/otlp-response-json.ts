@@ -8,8 +8,8 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
-/** Keys longer than this cannot be one the reader looks for, so they are skipped without being decoded. */
-const MAX_KEY_BYTES = 32;
+/** The byte lengths of the keys the reader looks for; other unescaped keys are skipped without being decoded. */
+const WANTED_KEY_LENGTHS = new Set(['partialSuccess', 'rejectedSpans', 'errorMessage'].map((k) => k.length));
 
 /**
  * A forward-only scan of JSON bytes that decodes only what it is asked for and skips everything else by
@@ -18,6 +18,8 @@ const MAX_KEY_BYTES = 32;
  */
 class JsonScanner {
   pos = 0;
+  /** Whether the string last skipped holds an escape. */
+  private escaped = false;
 
   constructor(private readonly buf: Uint8Array) {}
 
@@ -88,12 +90,12 @@ class JsonScanner {
     this.pos++;
   }
 
-  /** An object key; '' for keys too long to be one the reader wants. */
+  /** An object key; '' for one the reader cannot want (decoding every key tripled the time on 1,400 keys). */
   private key(): string {
     if (this.peek() !== QUOTE) throw new SyntaxError('expected a key');
     const start = this.pos;
     const end = this.skipString();
-    if (end - start > MAX_KEY_BYTES) return '';
+    if (!this.escaped && !WANTED_KEY_LENGTHS.has(end - start - 2)) return '';
     this.pos = start;
     return this.string();
   }
@@ -102,11 +104,15 @@ class JsonScanner {
   private skipString(): number {
     const buf = this.buf;
     let i = this.pos + 1;
+    this.escaped = false;
     for (;;) {
       const c = buf[i];
       if (c === undefined) throw new SyntaxError('unterminated string');
       if (c === QUOTE) break;
-      i += c === BACKSLASH ? 2 : 1;
+      if (c === BACKSLASH) {
+        this.escaped = true;
+        i += 2;
+      } else i++;
     }
     this.pos = i + 1;
     return this.pos;
