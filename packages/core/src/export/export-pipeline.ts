@@ -66,7 +66,7 @@ export class OtlpExportPipeline {
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
     this.build = json ? buildJsonRequest : buildProtobufRequest;
-    this.prober = new CollectorProbe(this.transport, json);
+    this.prober = new CollectorProbe(this.transport, this.build);
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
   }
@@ -216,7 +216,8 @@ export class OtlpExportPipeline {
       const rejected = Math.min(batch.spans, outcome.rejected);
       this.intake.release(batch.spans - rejected);
       if (rejected > 0) {
-        this.counts.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)`;
+        const why = outcome.message === undefined ? '' : `: ${outcome.message}`;
+        this.counts.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)${why}`;
         this.intake.release(rejected, 'exportFailed');
       }
       this.breaker.succeeded();
