@@ -8,7 +8,9 @@ import { resolveResourceAttributes } from './config/resource.js';
 import { rememberContextStorage } from './context-storage.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
+import { RedactingTracerProvider } from './instrumentations/redacting-tracer-provider.js';
 import { createInstrumentations } from './instrumentations/select-instrumentations.js';
+import { UrlRedactor } from './instrumentations/url-redactor.js';
 import { logger } from './logger.js';
 import { buildSdk, type Sdk } from './sdk/build-sdk.js';
 import { DeferredTracerProvider } from './sdk/deferred-tracer-provider.js';
@@ -40,6 +42,7 @@ export class TracingRuntime implements TracingHandle {
   /** What runs on the event loop's first turn after start-up: building the SDK, then late built-ins. */
   private readonly firstTurn: (() => void)[] = [() => this.tracerProvider.ensureLoaded()];
   private shutdownPromise: Promise<void> | undefined;
+  private readonly redactor: UrlRedactor;
 
   constructor(
     env: EnvReader,
@@ -52,6 +55,7 @@ export class TracingRuntime implements TracingHandle {
       });
     }
     this.resourceAttributes = resolveResourceAttributes(env, config);
+    this.redactor = new UrlRedactor(config.redactedQueryParams);
     rememberContextStorage(this.contextManager);
     const registered = [
       context.setGlobalContextManager(this.contextManager.enable()),
@@ -99,9 +103,10 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
-    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry));
+    const redactor = this.redactor;
+    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry, { redactor }));
     if (instrumentations.length === 0) return;
-    const tracerProvider = trace.getTracerProvider();
+    const tracerProvider = new RedactingTracerProvider(trace.getTracerProvider(), redactor);
     for (const instrumentation of instrumentations) {
       instrumentation.setTracerProvider(tracerProvider);
       if (instrumentation.getConfig().enabled !== true) instrumentation.enable();

@@ -4,6 +4,7 @@ import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
+import { resolveRedactedQueryParams } from './redacted-query-params.js';
 import { type DetectorChoice, resolveDetectors } from './resource-detectors.js';
 import { resolveSampler, type SamplerSpec } from './sampler.js';
 
@@ -28,6 +29,8 @@ export interface ResolvedConfig {
   shutdownTimeoutMs: number;
   maxSpanNames: number;
   handleSignals: boolean;
+  /** Query parameters whose values are redacted in `url.query` and `url.full`. */
+  redactedQueryParams: readonly string[];
 }
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -44,14 +47,28 @@ function resolveExporter(env: EnvReader, option: TracingOptions['exporter']): Re
   return 'otlp';
 }
 
+/** `OTEL_LOG_LEVEL`, or undefined when unset or bad: a typo gets the default, not some other level. */
+function resolveOtelLogLevel(env: EnvReader): ResolvedConfig['otelLogLevel'] {
+  const raw = env.raw('OTEL_LOG_LEVEL');
+  if (raw === undefined) return undefined;
+  const match = LOG_LEVELS.find((level) => level === raw.toLowerCase());
+  if (match !== undefined) return match;
+  env.invalid(
+    'OTEL_LOG_LEVEL',
+    raw,
+    `one of ${LOG_LEVELS.join(', ')}`,
+    'the default (warn for Spanwise, OpenTelemetry diagnostics off)',
+  );
+  return undefined;
+}
+
 /** Merges options over the environment. Bad values warn and fall back; nothing here throws. */
 export function resolveConfig(
   env: EnvReader,
   options: TracingOptions,
   handleSignalsDefault: boolean,
 ): ResolvedConfig {
-  const otelLevel =
-    env.raw('OTEL_LOG_LEVEL') === undefined ? undefined : env.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'info');
+  const otelLevel = resolveOtelLogLevel(env);
   const logLevel: LogLevel =
     otelLevel === undefined ? 'warn' : otelLevel === 'verbose' || otelLevel === 'all' ? 'debug' : otelLevel;
   const exportConfig = { ...resolveExportConfig(env), ...options.export };
@@ -74,5 +91,6 @@ export function resolveConfig(
       options.shutdownTimeoutMs ?? env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
     maxSpanNames: options.maxSpanNames ?? env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1),
     handleSignals: options.handleSignals ?? handleSignalsDefault,
+    redactedQueryParams: resolveRedactedQueryParams(env, options.http?.redactedQueryParams),
   };
 }

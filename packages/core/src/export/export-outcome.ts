@@ -1,4 +1,5 @@
 import type { OtlpProtocol } from '../types.js';
+import { displayUrl } from './display-url.js';
 import type { HttpResult } from './http-transport.js';
 import { otlpSerializers } from './otlp-serializers.js';
 import { isRetryable, parseRetryAfter } from './retry-policy.js';
@@ -19,7 +20,7 @@ export function classifyOutcome(result: HttpResult, protocol: OtlpProtocol, endp
   const { status } = result;
   if (status >= 200 && status < 300)
     return { kind: 'delivered', rejected: rejectedSpans(result.body, protocol) };
-  const error = result.error ?? `HTTP ${status} from ${endpoint}`;
+  const error = result.error ?? `HTTP ${status} from ${displayUrl(endpoint)}`;
   if (status === 413) return { kind: 'too-large', error };
   if (!isRetryable(status)) return { kind: 'rejected', error };
   return { kind: 'retry', error, retryAfterMs: parseRetryAfter(result.retryAfter, Date.now()) };
