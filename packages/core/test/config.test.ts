@@ -105,6 +105,11 @@ describe('resolveConfig', () => {
     expect(stderr).toEqual([]);
   });
 
+  it('appends /v1/traces to the base path, keeping its query', () => {
+    const config = resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/otlp/?tenant=a' });
+    expect(config.export.endpoint).toBe('http://collector:4318/otlp/v1/traces?tenant=a');
+  });
+
   it('prefers the traces-specific endpoint, used as given', () => {
     const config = resolve({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
@@ -213,7 +218,7 @@ describe('resolveConfig', () => {
     const config = resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/v1/traces/' });
     expect(config.export.endpoint).toBe('http://collector:4318/v1/traces');
     expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toContain('set the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+    expect(stderr[0]).toContain('or the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   });
 
   it('warns that a sampler argument does nothing with a sampler that takes none', () => {

@@ -34,19 +34,20 @@ function resolveEndpoint(env: EnvReader): string {
     env.invalid(base.name, displayUrl(base.value), 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
     return DEFAULT_TRACES_ENDPOINT;
   }
-  // The spec appends the signal path to the base endpoint, keeping any path prefix it has.
-  const trimmed = base.value.replace(/\/+$/, '');
-  if (new URL(trimmed).pathname.endsWith(SIGNAL_PATH)) {
+  // The spec appends the signal path to the base endpoint's path, keeping any prefix (and query) it has.
+  const url = new URL(base.value);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path.endsWith(SIGNAL_PATH)) {
     // The full traces URL given as the base: appending would POST to .../v1/traces/v1/traces and every export
     // would get a 404. What was meant is plain, so use it as given and say how to set it.
     logger.warn(
-      `OTEL_EXPORTER_OTLP_ENDPOINT=${JSON.stringify(displayUrl(base.value))} already ends in ${SIGNAL_PATH}, but it is ` +
-        `the base URL that ${SIGNAL_PATH} is appended to; using it as given. Set OTEL_EXPORTER_OTLP_ENDPOINT to ` +
-        `the base (without ${SIGNAL_PATH}), or set the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.`,
+      `OTEL_EXPORTER_OTLP_ENDPOINT=${JSON.stringify(displayUrl(base.value))} already ends in ${SIGNAL_PATH}, but ` +
+        `it is the base URL that ${SIGNAL_PATH} is appended to; using it as given. Set OTEL_EXPORTER_OTLP_ENDPOINT ` +
+        `to the base (without ${SIGNAL_PATH}), or the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.`,
     );
-    return trimmed;
   }
-  return `${trimmed}${SIGNAL_PATH}`;
+  url.pathname = path.endsWith(SIGNAL_PATH) ? path : `${path}${SIGNAL_PATH}`;
+  return url.toString();
 }
 
 // A header name (RFC 9110 token): the only part of a bad entry a warning may show.
