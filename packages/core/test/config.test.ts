@@ -277,6 +277,20 @@ describe('resolveConfig', () => {
     expect(config.sampler).toEqual({ name: 'always_off', ratio: 1 });
   });
 
+  it('gives a bad programmatic number the environment value or the default, with one warning', () => {
+    const config = resolve(
+      { OTEL_BSP_MAX_QUEUE_SIZE: '100' },
+      { export: { maxQueueSize: 0, timeoutMs: -5, maxExportBatchSize: 1000 }, shutdownTimeoutMs: Number.NaN },
+    );
+    expect(config.export).toMatchObject({ maxQueueSize: 100, timeoutMs: 10_000, maxExportBatchSize: 100 });
+    expect(config.shutdownTimeoutMs).toBe(5000);
+    expect(stderr).toEqual([
+      '[spanwise] WARN export.timeoutMs="-5" is not a whole number of at least 1; using 10000 instead.',
+      '[spanwise] WARN export.maxQueueSize="0" is not a whole number of at least 1; using 100 instead.',
+      '[spanwise] WARN shutdownTimeoutMs="NaN" is not a whole number of at least 0; using 5000 instead.',
+    ]);
+  });
+
   it('treats "none" as no propagator at all', () => {
     expect(resolve({ OTEL_PROPAGATORS: 'none' }).propagators).toEqual([]);
   });

@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { LogLevel } from '../logger.js';
 import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
+import { mergeExportOptions, wholeOption } from './export-options.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
 import { resolveRedactedQueryParams } from './redacted-query-params.js';
@@ -71,7 +72,9 @@ export function resolveConfig(
   const otelLevel = resolveOtelLogLevel(env);
   const logLevel: LogLevel =
     otelLevel === undefined ? 'warn' : otelLevel === 'verbose' || otelLevel === 'all' ? 'debug' : otelLevel;
-  const exportConfig = { ...resolveExportConfig(env), ...options.export };
+  const exportConfig = mergeExportOptions(env, resolveExportConfig(env), options.export);
+  const shutdownTimeoutMs = env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0);
+  const maxSpanNames = env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1);
   return {
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
@@ -88,8 +91,13 @@ export function resolveConfig(
     disabledInstrumentations:
       options.disabledInstrumentations ?? env.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
     shutdownTimeoutMs:
-      options.shutdownTimeoutMs ?? env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
-    maxSpanNames: options.maxSpanNames ?? env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1),
+      options.shutdownTimeoutMs === undefined
+        ? shutdownTimeoutMs
+        : wholeOption(env, 'shutdownTimeoutMs', options.shutdownTimeoutMs, 0, shutdownTimeoutMs),
+    maxSpanNames:
+      options.maxSpanNames === undefined
+        ? maxSpanNames
+        : wholeOption(env, 'maxSpanNames', options.maxSpanNames, 1, maxSpanNames),
     handleSignals: options.handleSignals ?? handleSignalsDefault,
     redactedQueryParams: resolveRedactedQueryParams(env, options.http?.redactedQueryParams),
   };
