@@ -8,7 +8,9 @@ import { resolveResourceAttributes } from './config/resource.js';
 import { rememberContextStorage } from './context-storage.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
+import { RedactingTracerProvider } from './instrumentations/redacting-tracer-provider.js';
 import { createInstrumentations } from './instrumentations/select-instrumentations.js';
+import { UrlRedactor } from './instrumentations/url-redactor.js';
 import { logger } from './logger.js';
 import { buildSdk, type Sdk } from './sdk/build-sdk.js';
 import { DeferredTracerProvider } from './sdk/deferred-tracer-provider.js';
@@ -43,6 +45,7 @@ export class TracingRuntime implements TracingHandle {
   private shutdownPromise: Promise<void> | undefined;
   /** The final flush is over and the instrumentations are off. */
   private stopped = false;
+  private readonly redactor: UrlRedactor;
 
   constructor(
     env: EnvReader,
@@ -55,6 +58,7 @@ export class TracingRuntime implements TracingHandle {
       });
     }
     this.resourceAttributes = resolveResourceAttributes(env, config);
+    this.redactor = new UrlRedactor(config.redactedQueryParams);
     rememberContextStorage(this.contextManager);
     const registered = [
       context.setGlobalContextManager(this.contextManager.enable()),
@@ -102,9 +106,10 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
-    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry));
+    const redactor = this.redactor;
+    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry, { redactor }));
     if (instrumentations.length === 0) return;
-    const tracerProvider = trace.getTracerProvider();
+    const tracerProvider = new RedactingTracerProvider(trace.getTracerProvider(), redactor);
     for (const instrumentation of instrumentations) {
       instrumentation.setTracerProvider(tracerProvider);
       if (instrumentation.getConfig().enabled !== true) instrumentation.enable();

@@ -82,6 +82,19 @@ export interface ExportConfig {
   probeIntervalMs?: number;
 }
 
+/** HTTP settings of {@link TracingOptions}. */
+export interface HttpOptions {
+  /**
+   * Query parameters whose values read `REDACTED` in `url.query` (server spans) and `url.full` (HTTP client,
+   * `fetch` and undici spans), matched case-insensitively. Replaces the default list
+   * (`DEFAULT_REDACTED_QUERY_PARAMS`: common credentials such as `password`, `token`, `api_key`, and the
+   * semantic conventions' signature parameters), as `SPANWISE_REDACTED_QUERY_PARAMS` does; extend it with
+   * `[...DEFAULT_REDACTED_QUERY_PARAMS, 'my_key']`, turn it off with `[]`. A user and password in `url.full`
+   * (`https://user:pass@host/`) always read `REDACTED:REDACTED`.
+   */
+  redactedQueryParams?: readonly string[];
+}
+
 /** Options for {@link startTracing}. Each one overrides the matching environment variable. */
 export interface TracingOptions {
   /** `service.name`; else `OTEL_SERVICE_NAME`, else the app's package.json name. */
@@ -116,6 +129,8 @@ export interface TracingOptions {
   handleSignals?: boolean;
   /** Distinct span names per tracer before the cardinality warning (`SPANWISE_MAX_SPAN_NAMES`, default 1000). */
   maxSpanNames?: number;
+  /** HTTP settings: which query parameters are redacted. */
+  http?: HttpOptions;
 }
 
 /** What {@link startTracing} returns: the running tracing pipeline. */

@@ -105,6 +105,11 @@ describe('resolveConfig', () => {
     expect(stderr).toEqual([]);
   });
 
+  it('appends /v1/traces to the base path, keeping its query', () => {
+    const config = resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/otlp/?tenant=a' });
+    expect(config.export.endpoint).toBe('http://collector:4318/otlp/v1/traces?tenant=a');
+  });
+
   it('prefers the traces-specific endpoint, used as given', () => {
     const config = resolve({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
@@ -119,7 +124,21 @@ describe('resolveConfig', () => {
       'lots',
       'OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a whole number; using 2048 instead.',
     ],
-    ['OTEL_EXPORTER_OTLP_TIMEOUT', '-5', 'OTEL_EXPORTER_OTLP_TIMEOUT="-5" is not a whole number from 1 to'],
+    [
+      'OTEL_EXPORTER_OTLP_TIMEOUT',
+      '-5',
+      'OTEL_EXPORTER_OTLP_TIMEOUT="-5" is not a whole number of at least 1; using 10000 instead.',
+    ],
+    [
+      'OTEL_BSP_MAX_QUEUE_SIZE',
+      '0',
+      'OTEL_BSP_MAX_QUEUE_SIZE="0" is not a whole number of at least 1; using 2048 instead.',
+    ],
+    [
+      'SPANWISE_MAX_QUEUE_BYTES',
+      '1',
+      'SPANWISE_MAX_QUEUE_BYTES="1" is not a whole number of at least 1024; using 8388608 instead.',
+    ],
     [
       'OTEL_EXPORTER_OTLP_ENDPOINT',
       'not a url',
@@ -147,11 +166,15 @@ describe('resolveConfig', () => {
       '/nonexistent/ca.pem',
       'OTEL_EXPORTER_OTLP_CERTIFICATE="/nonexistent/ca.pem" is not a readable PEM file',
     ],
-    ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue', 'OTEL_EXPORTER_OTLP_HEADERS="novalue" is not a key=value pair'],
+    [
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'x-token:SECRET',
+      'OTEL_EXPORTER_OTLP_HEADERS entry 1 of 1 (key "x-token") is not a key=value pair with a valid header name; skipping that entry.',
+    ],
     [
       'OTEL_LOG_LEVEL',
       'loud',
-      'OTEL_LOG_LEVEL="loud" is not one of none, error, warn, info, debug, verbose, all; using info instead.',
+      'OTEL_LOG_LEVEL="loud" is not one of none, error, warn, info, debug, verbose, all; using the default (warn for Spanwise, OpenTelemetry diagnostics off) instead.',
     ],
   ])('a bad %s gives one warning naming the variable and the fallback', (name, value, message) => {
     const env = new EnvReader({ [name]: value });
@@ -160,6 +183,66 @@ describe('resolveConfig', () => {
     const warnings = stderr.filter((line) => line.includes(name));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`[spanwise] WARN ${message}`);
+  });
+
+  it('uses the default for out-of-range numbers instead of clamping them', () => {
+    const config = resolve({
+      OTEL_BSP_MAX_QUEUE_SIZE: '-1',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '0',
+      SPANWISE_MAX_QUEUE_BYTES: '1',
+      SPANWISE_SHUTDOWN_TIMEOUT_MS: '-3',
+    });
+    expect(config.export).toMatchObject({
+      maxQueueSize: 2048,
+      timeoutMs: 10_000,
+      maxQueueBytes: DEFAULT_MAX_QUEUE_BYTES,
+    });
+    expect(config.shutdownTimeoutMs).toBe(5000);
+    expect(stderr).toHaveLength(4);
+  });
+
+  it('never shows the value of a bad headers entry, nor the credentials of a bad endpoint', () => {
+    resolve({
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=fine,x-token:SECRET1,SECRET2,bad key=SECRET3',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:SECRET4@collector:4318',
+    });
+    expect(stderr).toHaveLength(4);
+    expect(stderr.join('\n')).not.toMatch(/SECRET/);
+    expect(stderr.join('\n')).toContain('OTEL_EXPORTER_OTLP_HEADERS entry 2 of 4 (key "x-token")');
+    expect(stderr.join('\n')).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT="ftp://REDACTED:REDACTED@collector:4318"',
+    );
+  });
+
+  it('uses a base endpoint that already ends in /v1/traces as given, with a hint', () => {
+    const config = resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/v1/traces/' });
+    expect(config.export.endpoint).toBe('http://collector:4318/v1/traces');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toContain('or the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  });
+
+  it('warns that a sampler argument does nothing with a sampler that takes none', () => {
+    expect(resolve({ OTEL_TRACES_SAMPLER_ARG: '0.1' }).sampler).toEqual({
+      name: 'parentbased_always_on',
+      ratio: 1,
+    });
+    expect(stderr).toEqual([
+      '[spanwise] WARN OTEL_TRACES_SAMPLER_ARG="0.1" does nothing with the sampler parentbased_always_on: only traceidratio and parentbased_traceidratio take an argument. To sample that ratio of traces, set OTEL_TRACES_SAMPLER=parentbased_traceidratio.',
+    ]);
+  });
+
+  it('reads the redaction list from SPANWISE_REDACTED_QUERY_PARAMS or the option, which wins', () => {
+    expect(resolve({}).redactedQueryParams).toContain('password');
+    expect(resolve({ SPANWISE_REDACTED_QUERY_PARAMS: 'Tenant, key' }).redactedQueryParams).toEqual([
+      'Tenant',
+      'key',
+    ]);
+    expect(resolve({ SPANWISE_REDACTED_QUERY_PARAMS: 'none' }).redactedQueryParams).toEqual([]);
+    expect(
+      resolve({ SPANWISE_REDACTED_QUERY_PARAMS: 'a' }, { http: { redactedQueryParams: ['b'] } })
+        .redactedQueryParams,
+    ).toEqual(['b']);
+    expect(stderr).toEqual([]);
   });
 
   it('clamps a batch size larger than the queue and says so', () => {
@@ -192,6 +275,20 @@ describe('resolveConfig', () => {
     expect(config.shutdownTimeoutMs).toBe(42);
     expect(config.export.timeoutMs).toBe(7);
     expect(config.sampler).toEqual({ name: 'always_off', ratio: 1 });
+  });
+
+  it('gives a bad programmatic number the environment value or the default, with one warning', () => {
+    const config = resolve(
+      { OTEL_BSP_MAX_QUEUE_SIZE: '100' },
+      { export: { maxQueueSize: 0, timeoutMs: -5, maxExportBatchSize: 1000 }, shutdownTimeoutMs: Number.NaN },
+    );
+    expect(config.export).toMatchObject({ maxQueueSize: 100, timeoutMs: 10_000, maxExportBatchSize: 100 });
+    expect(config.shutdownTimeoutMs).toBe(5000);
+    expect(stderr).toEqual([
+      '[spanwise] WARN export.timeoutMs="-5" is not a whole number of at least 1; using 10000 instead.',
+      '[spanwise] WARN export.maxQueueSize="0" is not a whole number of at least 1; using 100 instead.',
+      '[spanwise] WARN shutdownTimeoutMs="NaN" is not a whole number of at least 0; using 5000 instead.',
+    ]);
   });
 
   it('treats "none" as no propagator at all', () => {

@@ -15,5 +15,4 @@ export { ATTR_CANCELLED, ATTR_EXPECTED_ERROR } from './tracing.constants.js';
 export { TracingModule } from './tracing.module.js';
 export type { TracingModuleExtras } from './tracing.module-definition.js';
 export { TRACING_MODULE_OPTIONS } from './tracing.module-definition.js';
-export { isTracingOptionsError, TracingOptionsError } from './tracing-options.error.js';
 export type { TracingModuleOptions, TracingOptionsFactory } from './tracing-options.interface.js';

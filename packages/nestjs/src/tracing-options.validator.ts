@@ -1,36 +1,48 @@
-import { TracingOptionsError } from './tracing-options.error.js';
 import type { TracingModuleOptions, TracingSettings } from './tracing-options.interface.js';
 
 const KNOWN: ReadonlySet<string> = new Set(['handlerSpans', 'isExpectedError']);
 
+/** A short, printable form of an option value for a warning. */
+function show(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null || typeof value !== 'object') return String(value);
+  return 'an object';
+}
+
 /**
- * Checks the module options once at startup and applies the defaults. A mistake throws a
- * {@link TracingOptionsError} naming the option and the fix, so it surfaces when the app boots.
+ * Checks the module options once at startup and applies the defaults. A bad value never stops the app, even
+ * one from runtime configuration (`forRootAsync`): `warn` gets one message naming the option, the value and
+ * the default used instead, and the app boots with that default.
  */
-export function validateTracingOptions(options: unknown): TracingSettings {
+export function validateTracingOptions(options: unknown, warn: (message: string) => void): TracingSettings {
   const value = options ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new TracingOptionsError(
-      `TracingModule options must be an object, got ${Array.isArray(value) ? 'an array' : typeof value}`,
-    );
+    warn(`TracingModule options must be an object, got ${show(value)}; using the defaults.`);
+    return { handlerSpans: true, isExpectedError: undefined };
   }
   for (const key of Object.keys(value)) {
     if (!KNOWN.has(key)) {
-      throw new TracingOptionsError(
-        `Unknown TracingModule option "${key}"; the options are ${[...KNOWN].join(', ')}`,
-      );
+      warn(`Unknown TracingModule option "${key}" (the options are ${[...KNOWN].join(', ')}); ignoring it.`);
     }
   }
   const { handlerSpans, isExpectedError } = value as TracingModuleOptions;
-  if (handlerSpans !== undefined && typeof handlerSpans !== 'boolean') {
-    throw new TracingOptionsError(
-      `TracingModule option "handlerSpans" must be a boolean, got ${typeof handlerSpans}`,
+  let settings: TracingSettings = { handlerSpans: true, isExpectedError: undefined };
+  if (handlerSpans === undefined || typeof handlerSpans === 'boolean') {
+    settings = { ...settings, handlerSpans: handlerSpans ?? true };
+  } else {
+    warn(
+      `TracingModule option "handlerSpans" is ${show(handlerSpans)}, not a boolean; using the default (true).`,
     );
   }
-  if (isExpectedError !== undefined && typeof isExpectedError !== 'function') {
-    throw new TracingOptionsError(
-      `TracingModule option "isExpectedError" must be a function (error) => boolean, got ${typeof isExpectedError}`,
+  if (isExpectedError === undefined || typeof isExpectedError === 'function') {
+    settings = { ...settings, isExpectedError };
+  } else {
+    warn(
+      `TracingModule option "isExpectedError" is ${show(isExpectedError)}, not a function (error) => boolean; ` +
+        'using the default rule (an HttpException below 500, an RpcException or a WsException is expected).',
     );
   }
-  return { handlerSpans: handlerSpans ?? true, isExpectedError };
+  return settings;
 }

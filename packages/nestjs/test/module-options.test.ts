@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, type LoggerService, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import {
-  isTracingOptionsError,
   Traced,
   TraceService,
   TracingModule,
@@ -33,10 +32,23 @@ class OptionsFactory implements TracingOptionsFactory {
   }
 }
 
-async function boot(tracingModule: ReturnType<typeof TracingModule.forRoot>, imports: unknown[] = []) {
-  @Module({ imports: [tracingModule, ...(imports as [])], providers: [Billing] })
+/** A Nest logger that keeps what it is given. */
+class CapturingLogger implements LoggerService {
+  readonly warnings: string[] = [];
+  log(): void {}
+  error(): void {}
+  warn(message: unknown, context?: unknown): void {
+    this.warnings.push(`${String(context)}: ${String(message)}`);
+  }
+}
+
+async function boot(
+  tracingModule: ReturnType<typeof TracingModule.forRoot>,
+  logger: LoggerService | false = false,
+) {
+  @Module({ imports: [tracingModule], providers: [Billing] })
   class AppModule {}
-  return NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
+  return NestFactory.createApplicationContext(AppModule, { logger, abortOnError: false });
 }
 
 describe('TracingModule options', () => {
@@ -88,15 +100,46 @@ describe('TracingModule options', () => {
   });
 
   it.each([
-    [{ handlerSpans: 'yes' }, /"handlerSpans" must be a boolean/],
-    [{ isExpectedError: true }, /"isExpectedError" must be a function/],
-    [{ handlerSpan: true }, /Unknown TracingModule option "handlerSpan"/],
-  ])('rejects %o at startup with a clear error', async (options, message) => {
-    const failure = await boot(TracingModule.forRoot(options as TracingModuleOptions)).then(
-      () => undefined,
-      (error: unknown) => error,
+    [
+      { handlerSpans: 'yes' },
+      'TracingModule: TracingModule option "handlerSpans" is "yes", not a boolean; using the default (true).',
+    ],
+    [
+      { isExpectedError: true },
+      'TracingModule: TracingModule option "isExpectedError" is true, not a function',
+    ],
+    [
+      { handlerSpan: true },
+      'TracingModule: Unknown TracingModule option "handlerSpan" (the options are handlerSpans, isExpectedError); ignoring it.',
+    ],
+  ])('boots with %o, logging the option, the value and the default', async (options, message) => {
+    const logger = new CapturingLogger();
+    const app = await boot(TracingModule.forRoot(options as TracingModuleOptions), logger);
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]).toContain(message);
+    tracing.reset();
+    // The default error rule applies: a plain error marks the span as an error.
+    expect(() => app.get(Billing).charge()).toThrow(QuotaExceeded);
+    expect(tracing.one('Billing.charge').status.code).toBe(SpanStatusCode.ERROR);
+    await app.close();
+  });
+
+  it('boots with a bad value from forRootAsync runtime configuration', async () => {
+    const logger = new CapturingLogger();
+    const config = ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ TRACE_HANDLERS: 'off' })] });
+    const app = await boot(
+      TracingModule.forRootAsync({
+        imports: [config],
+        inject: [ConfigService],
+        useFactory: (configService: ConfigService) =>
+          ({ handlerSpans: configService.get('TRACE_HANDLERS') }) as TracingModuleOptions,
+      }),
+      logger,
     );
-    expect(isTracingOptionsError(failure)).toBe(true);
-    expect((failure as Error).message).toMatch(message);
+    expect(logger.warnings).toEqual([
+      'TracingModule: TracingModule option "handlerSpans" is "off", not a boolean; using the default (true).',
+    ]);
+    expect(app.get(TraceService)).toBeInstanceOf(TraceService);
+    await app.close();
   });
 });

@@ -35,7 +35,10 @@ export class EnvReader {
     return fallback;
   }
 
-  /** A whole number within [min, max]; out-of-range values are clamped with a warning. */
+  /**
+   * A whole number within [min, max]. Anything else, out-of-range values included, warns and gives the
+   * documented default: a queue of 1 span or a 1 ms timeout is never what a `-1` or `0` meant.
+   */
   int(names: string | string[], fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     const found = this.first(...(Array.isArray(names) ? names : [names]));
     if (found === undefined) return fallback;
@@ -45,9 +48,9 @@ export class EnvReader {
       return fallback;
     }
     if (parsed < min || parsed > max) {
-      const clamped = Math.min(max, Math.max(min, parsed));
-      this.invalid(found.name, found.value, `a whole number from ${min} to ${max}`, String(clamped));
-      return clamped;
+      const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+      this.invalid(found.name, found.value, `a whole number ${range}`, String(fallback));
+      return fallback;
     }
     return parsed;
   }

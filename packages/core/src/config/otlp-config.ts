@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { displayUrl } from '../export/display-url.js';
 import { EXPORT_DEFAULTS } from '../export/export-limits.js';
+import { logger } from '../logger.js';
 import type { ExportConfig } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 
@@ -17,34 +19,67 @@ function validUrl(value: string): boolean {
   }
 }
 
+const SIGNAL_PATH = '/v1/traces';
+
 function resolveEndpoint(env: EnvReader): string {
   const signal = env.first('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (signal !== undefined) {
     if (validUrl(signal.value)) return signal.value;
-    env.invalid(signal.name, signal.value, 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
+    env.invalid(signal.name, displayUrl(signal.value), 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
     return DEFAULT_TRACES_ENDPOINT;
   }
   const base = env.first('OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base === undefined) return DEFAULT_TRACES_ENDPOINT;
   if (!validUrl(base.value)) {
-    env.invalid(base.name, base.value, 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
+    env.invalid(base.name, displayUrl(base.value), 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
     return DEFAULT_TRACES_ENDPOINT;
   }
-  // The spec appends the signal path to the base endpoint, keeping any path prefix it has.
-  return `${base.value.replace(/\/+$/, '')}/v1/traces`;
+  // The spec appends the signal path to the base endpoint's path, keeping any prefix (and query) it has.
+  const url = new URL(base.value);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path.endsWith(SIGNAL_PATH)) {
+    // The full traces URL given as the base: appending would POST to .../v1/traces/v1/traces and every export
+    // would get a 404. What was meant is plain, so use it as given and say how to set it.
+    logger.warn(
+      `OTEL_EXPORTER_OTLP_ENDPOINT=${JSON.stringify(displayUrl(base.value))} already ends in ${SIGNAL_PATH}, but ` +
+        `it is the base URL that ${SIGNAL_PATH} is appended to; using it as given. Set OTEL_EXPORTER_OTLP_ENDPOINT ` +
+        `to the base (without ${SIGNAL_PATH}), or the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.`,
+    );
+  }
+  url.pathname = path.endsWith(SIGNAL_PATH) ? path : `${path}${SIGNAL_PATH}`;
+  return url.toString();
+}
+
+// A header name (RFC 9110 token): the only part of a bad entry a warning may show.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The key of a bad headers entry, for its warning, or undefined when the entry has none. The value is never
+ * shown: `x-token:SECRET` (a colon for the `=`) is the common mistake, and its value is a credential.
+ */
+function entryKey(entry: string): string | undefined {
+  const separator = entry.search(/[=:]/);
+  const key = separator < 0 ? '' : entry.slice(0, separator).trim();
+  return HEADER_NAME.test(key) ? key : undefined;
 }
 
 /** Parses `key=value,key2=value2` (values URL-encoded), as `OTEL_EXPORTER_OTLP_HEADERS` holds. */
 function parseHeaders(env: EnvReader, name: string, into: Record<string, string>): void {
   const raw = env.raw(name);
   if (raw === undefined) return;
-  for (const entry of raw.split(',')) {
-    if (entry.trim() === '') continue;
+  const entries = raw.split(',');
+  entries.forEach((entry, index) => {
+    if (entry.trim() === '') return;
     const eq = entry.indexOf('=');
     const key = eq > 0 ? entry.slice(0, eq).trim() : '';
-    if (key === '' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-      env.invalid(name, entry, 'a key=value pair with a valid header name', 'nothing for that entry');
-      continue;
+    if (key === '' || !HEADER_NAME.test(key)) {
+      const shown = entryKey(entry);
+      logger.warn(
+        `${name} entry ${index + 1} of ${entries.length}${shown === undefined ? '' : ` (key "${shown}")`} is not ` +
+          'a key=value pair with a valid header name; skipping that entry. Its value is not shown, as it may be a ' +
+          'credential. Write entries as key=value, values percent-encoded, separated by commas.',
+      );
+      return;
     }
     const value = entry.slice(eq + 1).trim();
     try {
@@ -52,7 +87,7 @@ function parseHeaders(env: EnvReader, name: string, into: Record<string, string>
     } catch {
       into[key.toLowerCase()] = value;
     }
-  }
+  });
 }
 
 function readCertificate(env: EnvReader): string | undefined {

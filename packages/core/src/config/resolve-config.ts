@@ -2,8 +2,10 @@ import type { Attributes } from '@opentelemetry/api';
 import type { LogLevel } from '../logger.js';
 import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
+import { mergeExportOptions, wholeOption } from './export-options.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
+import { resolveRedactedQueryParams } from './redacted-query-params.js';
 import { type DetectorChoice, resolveDetectors } from './resource-detectors.js';
 import { resolveSampler, type SamplerSpec } from './sampler.js';
 
@@ -28,6 +30,8 @@ export interface ResolvedConfig {
   shutdownTimeoutMs: number;
   maxSpanNames: number;
   handleSignals: boolean;
+  /** Query parameters whose values are redacted in `url.query` and `url.full`. */
+  redactedQueryParams: readonly string[];
 }
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -44,17 +48,33 @@ function resolveExporter(env: EnvReader, option: TracingOptions['exporter']): Re
   return 'otlp';
 }
 
+/** `OTEL_LOG_LEVEL`, or undefined when unset or bad: a typo gets the default, not some other level. */
+function resolveOtelLogLevel(env: EnvReader): ResolvedConfig['otelLogLevel'] {
+  const raw = env.raw('OTEL_LOG_LEVEL');
+  if (raw === undefined) return undefined;
+  const match = LOG_LEVELS.find((level) => level === raw.toLowerCase());
+  if (match !== undefined) return match;
+  env.invalid(
+    'OTEL_LOG_LEVEL',
+    raw,
+    `one of ${LOG_LEVELS.join(', ')}`,
+    'the default (warn for Spanwise, OpenTelemetry diagnostics off)',
+  );
+  return undefined;
+}
+
 /** Merges options over the environment. Bad values warn and fall back; nothing here throws. */
 export function resolveConfig(
   env: EnvReader,
   options: TracingOptions,
   handleSignalsDefault: boolean,
 ): ResolvedConfig {
-  const otelLevel =
-    env.raw('OTEL_LOG_LEVEL') === undefined ? undefined : env.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'info');
+  const otelLevel = resolveOtelLogLevel(env);
   const logLevel: LogLevel =
     otelLevel === undefined ? 'warn' : otelLevel === 'verbose' || otelLevel === 'all' ? 'debug' : otelLevel;
-  const exportConfig = { ...resolveExportConfig(env), ...options.export };
+  const exportConfig = mergeExportOptions(env, resolveExportConfig(env), options.export);
+  const shutdownTimeoutMs = env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0);
+  const maxSpanNames = env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1);
   return {
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
@@ -71,8 +91,14 @@ export function resolveConfig(
     disabledInstrumentations:
       options.disabledInstrumentations ?? env.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
     shutdownTimeoutMs:
-      options.shutdownTimeoutMs ?? env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
-    maxSpanNames: options.maxSpanNames ?? env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1),
+      options.shutdownTimeoutMs === undefined
+        ? shutdownTimeoutMs
+        : wholeOption(env, 'shutdownTimeoutMs', options.shutdownTimeoutMs, 0, shutdownTimeoutMs),
+    maxSpanNames:
+      options.maxSpanNames === undefined
+        ? maxSpanNames
+        : wholeOption(env, 'maxSpanNames', options.maxSpanNames, 1, maxSpanNames),
     handleSignals: options.handleSignals ?? handleSignalsDefault,
+    redactedQueryParams: resolveRedactedQueryParams(env, options.http?.redactedQueryParams),
   };
 }

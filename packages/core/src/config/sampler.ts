@@ -1,4 +1,5 @@
 import type { Sampler } from '@opentelemetry/sdk-trace';
+import { logger } from '../logger.js';
 import type { EnvReader } from './env-reader.js';
 
 const SAMPLERS = [
@@ -27,6 +28,18 @@ function ratio(env: EnvReader, explicit: number | undefined): number {
   return 1;
 }
 
+/** An argument given to a sampler that takes none does nothing; say so, as a ratio was clearly wanted. */
+function warnUnusedArg(env: EnvReader, sampler: SamplerName, explicit: number | undefined): void {
+  const raw = explicit === undefined ? env.raw('OTEL_TRACES_SAMPLER_ARG') : String(explicit);
+  if (raw === undefined) return;
+  const name = explicit === undefined ? 'OTEL_TRACES_SAMPLER_ARG' : 'samplerArg';
+  logger.warn(
+    `${name}=${JSON.stringify(raw)} does nothing with the sampler ${sampler}: only traceidratio and ` +
+      'parentbased_traceidratio take an argument. To sample that ratio of traces, set ' +
+      'OTEL_TRACES_SAMPLER=parentbased_traceidratio.',
+  );
+}
+
 /** A validated sampler choice: built into an SDK sampler only when the SDK loads (see `createSampler`). */
 export interface SamplerSpec {
   name: SamplerName;
@@ -48,6 +61,7 @@ export function resolveSampler(env: EnvReader, name?: string, arg?: number): Sam
     chosen = env.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, chosen);
   }
   const usesRatio = chosen === 'traceidratio' || chosen === 'parentbased_traceidratio';
+  if (!usesRatio) warnUnusedArg(env, chosen, arg);
   return { name: chosen, ratio: usesRatio ? ratio(env, arg) : 1 };
 }
 

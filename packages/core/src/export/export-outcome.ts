@@ -1,4 +1,5 @@
 import type { OtlpProtocol } from '../types.js';
+import { displayUrl } from './display-url.js';
 import type { HttpResult } from './http-transport.js';
 import { readExportResponse } from './otlp-response-reader.js';
 import { isRetryable, parseRetryAfter } from './retry-policy.js';
@@ -21,7 +22,7 @@ export function classifyOutcome(result: HttpResult, protocol: OtlpProtocol, endp
     const response = readExportResponse(result.body, protocol);
     return { kind: 'delivered', rejected: response.rejectedSpans, message: response.errorMessage };
   }
-  const error = result.error ?? `HTTP ${status} from ${endpoint}`;
+  const error = result.error ?? `HTTP ${status} from ${displayUrl(endpoint)}`;
   if (status === 413) return { kind: 'too-large', error };
   if (!isRetryable(status)) return { kind: 'rejected', error };
   return { kind: 'retry', error, retryAfterMs: parseRetryAfter(result.retryAfter, Date.now()) };

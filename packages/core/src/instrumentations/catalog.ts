@@ -1,6 +1,13 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { FastifyHandlerInstrumentation } from './fastify-handler-instrumentation.js';
 import { HttpServerInstrumentation } from './http-server/http-server-instrumentation.js';
+import type { UrlRedactor } from './url-redactor.js';
+
+/** What the resolved configuration gives an instrumentation when it is built. */
+export interface InstrumentationSettings {
+  /** Redacts `url.query` and `url.full`: the configured query parameters, and a URL's user and password. */
+  redactor: UrlRedactor;
+}
 
 /** One instrumentation Spanwise can enable, and what it instruments. */
 export interface CatalogEntry {
@@ -18,7 +25,7 @@ export interface CatalogEntry {
   /** Whether it is on when the user names nothing. */
   defaultOn: boolean;
   /** Requires the instrumentation packages (only now: loading them all costs start-up time) and builds them. */
-  create(): Instrumentation | Instrumentation[];
+  create(settings: InstrumentationSettings): Instrumentation | Instrumentation[];
 }
 
 // Curated defaults keep the signal and cut the overhead: request-handler spans but no per-middleware spans,
@@ -30,10 +37,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     builtin: true,
     defaultOn: true,
     // Server spans are Spanwise's own (see http-server-instrumentation.ts); client spans are OpenTelemetry's.
-    create: () => [
-      new HttpServerInstrumentation(),
+    // Its `redactedQueryParams` matches names exactly; the tracer provider every instrumentation gets
+    // (redacting-tracer-provider.ts) then catches any other spelling, so the one list applies either way.
+    create: ({ redactor }) => [
+      new HttpServerInstrumentation(redactor),
       new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)({
         disableIncomingRequestInstrumentation: true,
+        redactedQueryParams: [...redactor.list],
       }),
     ],
   },

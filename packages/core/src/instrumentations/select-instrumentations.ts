@@ -1,6 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { logger } from '../logger.js';
-import { CATALOG, type CatalogEntry } from './catalog.js';
+import { CATALOG, type CatalogEntry, type InstrumentationSettings } from './catalog.js';
 import { isInstalled, moduleRoots } from './installed-modules.js';
 
 /** Which instrumentations the user asked for, by short name (see the catalog). */
@@ -9,13 +9,32 @@ export interface InstrumentationSelection {
   disabled?: readonly string[] | undefined;
 }
 
+const isKnown = (name: string): boolean => CATALOG.some((entry) => entry.name === name);
+
 function warnUnknown(names: readonly string[] | undefined, source: string): void {
   for (const name of names ?? []) {
-    if (!CATALOG.some((entry) => entry.name === name)) {
+    if (!isKnown(name)) {
       const known = CATALOG.map((entry) => entry.name).join(', ');
       logger.warn(`${source} names "${name}", which is not one of ${known}; ignoring it.`);
     }
   }
+}
+
+/**
+ * The names to enable; undefined (the defaults) when none is known. A list of typos alone would otherwise
+ * turn every instrumentation off, which nobody asks for by misspelling one.
+ */
+function knownEnabled(names: readonly string[] | undefined): readonly string[] | undefined {
+  if (names === undefined || names.length === 0 || names.some(isKnown)) {
+    warnUnknown(names, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+    return names;
+  }
+  const known = CATALOG.map((entry) => entry.name).join(', ');
+  logger.warn(
+    `OTEL_NODE_ENABLED_INSTRUMENTATIONS=${JSON.stringify(names.join(','))} names none of ${known}; using the ` +
+      'default (every instrumentation that is on by default) instead.',
+  );
+  return undefined;
 }
 
 /**
@@ -27,20 +46,23 @@ export function selectInstrumentations(
   selection: InstrumentationSelection,
   installedOnly: boolean,
 ): CatalogEntry[] {
-  warnUnknown(selection.enabled, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const enabled = knownEnabled(selection.enabled);
   warnUnknown(selection.disabled, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
   const roots = installedOnly ? moduleRoots() : [];
   return CATALOG.filter((entry) => {
-    const wanted = selection.enabled ? selection.enabled.includes(entry.name) : entry.defaultOn;
+    const wanted = enabled ? enabled.includes(entry.name) : entry.defaultOn;
     if (!wanted || selection.disabled?.includes(entry.name)) return false;
     return !installedOnly || entry.builtin === true || entry.modules.some((name) => isInstalled(name, roots));
   });
 }
 
 /** Loads and builds the entry's instrumentations; a failure warns and yields none. */
-export function createInstrumentations(entry: CatalogEntry): Instrumentation[] {
+export function createInstrumentations(
+  entry: CatalogEntry,
+  settings: InstrumentationSettings,
+): Instrumentation[] {
   try {
-    const created = entry.create();
+    const created = entry.create(settings);
     return Array.isArray(created) ? created : [created];
   } catch (error) {
     logger.warn(

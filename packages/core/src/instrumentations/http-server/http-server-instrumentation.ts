@@ -11,6 +11,7 @@ import {
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { serverDrain } from '../../shutdown/server-drain.js';
 import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
+import { DEFAULT_REDACTED_QUERY_PARAMS, UrlRedactor } from '../url-redactor.js';
 import {
   bindEmitsToRequestContext,
   type ContextCarrier,
@@ -73,7 +74,8 @@ function recordThrown(span: Span, error: unknown): void {
  * the OpenTelemetry instrumentation.
  */
 export class HttpServerInstrumentation extends SpanwiseInstrumentation {
-  constructor() {
+  /** `redactor`: which query parameters read `REDACTED` in `url.query` (the default list unless given). */
+  constructor(private readonly redactor = new UrlRedactor(DEFAULT_REDACTED_QUERY_PARAMS)) {
     super('@spanwise/core/http-server');
   }
 
@@ -117,7 +119,8 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
     const method = normalizeMethod(request.method);
     const span = this.tracer.startSpan(serverSpanName(method), { kind: SpanKind.SERVER }, parent);
     // Attributes only for spans that record: a sampled-out request costs no string work.
-    if (span.isRecording()) span.setAttributes(requestAttributes(request as IncomingRequest, method));
+    if (span.isRecording())
+      span.setAttributes(requestAttributes(request as IncomingRequest, method, this.redactor));
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
     (request as ContextCarrier)[REQUEST_CONTEXT] = ctx;
     (response as ContextCarrier)[REQUEST_CONTEXT] = ctx;

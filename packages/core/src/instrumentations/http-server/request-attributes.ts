@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { UrlRedactor } from '../url-redactor.js';
 
 /** What the server span reads off an incoming request: the parts of `http.IncomingMessage` it uses. */
 export interface IncomingRequest {
@@ -25,10 +26,6 @@ const KNOWN_METHODS = new Set([
   'PATCH',
 ]);
 
-// The query parameters the OpenTelemetry HTTP semantic conventions say carry credentials.
-const SECRET_QUERY = /(?:^|&)(?:AWSAccessKeyId|Signature|sig|X-Goog-Signature)=/;
-const SECRET_NAMES = ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature'];
-
 /** `http.request.method` per the semantic conventions: a known method, else `_OTHER`. */
 export function normalizeMethod(method: string | undefined): string {
   if (method === undefined) return 'GET';
@@ -38,13 +35,6 @@ export function normalizeMethod(method: string | undefined): string {
 /** The span name before a route is known: the method, or `HTTP` for an unknown one. */
 export function serverSpanName(method: string): string {
   return method === '_OTHER' ? 'HTTP' : method;
-}
-
-function redactQuery(query: string): string {
-  if (!SECRET_QUERY.test(query)) return query;
-  const params = new URLSearchParams(query);
-  for (const name of SECRET_NAMES) if (params.has(name)) params.set(name, 'REDACTED');
-  return params.toString();
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
@@ -81,7 +71,7 @@ function setServerAddress(attributes: Attributes, host: string | undefined): voi
   if (Number.isInteger(port) && port > 0) attributes['server.port'] = port;
 }
 
-function setUrl(attributes: Attributes, target: string): void {
+function setUrl(attributes: Attributes, target: string, redactor: UrlRedactor): void {
   let path = target;
   let query = '';
   if (!target.startsWith('/')) {
@@ -102,11 +92,18 @@ function setUrl(attributes: Attributes, target: string): void {
     }
   }
   attributes['url.path'] = path;
-  if (query !== '') attributes['url.query'] = redactQuery(query);
+  if (query !== '') attributes['url.query'] = redactor.redactQuery(query);
 }
 
-/** The stable HTTP server span attributes known when the request arrives. */
-export function requestAttributes(request: IncomingRequest, method: string): Attributes {
+/**
+ * The stable HTTP server span attributes known when the request arrives; `redactor` replaces the values of
+ * secret query parameters in `url.query`.
+ */
+export function requestAttributes(
+  request: IncomingRequest,
+  method: string,
+  redactor: UrlRedactor,
+): Attributes {
   const socket = request.socket;
   const attributes: Attributes = {
     'http.request.method': method,
@@ -115,7 +112,7 @@ export function requestAttributes(request: IncomingRequest, method: string): Att
   if (method === '_OTHER' && request.method !== undefined) {
     attributes['http.request.method_original'] = request.method;
   }
-  setUrl(attributes, request.url ?? '/');
+  setUrl(attributes, request.url ?? '/', redactor);
   setServerAddress(attributes, firstHeader(request.headers.host));
   const client = clientAddress(request);
   if (client !== undefined) attributes['client.address'] = client;
