@@ -1,6 +1,6 @@
 import {
+  type BaggageEntry,
   type Context,
-  propagation,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
@@ -14,6 +14,7 @@ import {
   injectPrefixedBaggage,
   MAX_BAGGAGE_ENTRIES,
   MAX_BAGGAGE_VALUE_LENGTH,
+  mergeBaggage,
   unescapeBaggageValue,
 } from './prefixed-baggage.js';
 import { isDebugTrace, setDebugTrace } from './sampling-decision.js';
@@ -47,15 +48,15 @@ function parseTraceHeader(raw: string | undefined) {
  * `jaeger-baggage: k1=v1, k2=v2`, for requests made without a tracer (curl). jaeger-client Go
  * query-unescapes the header; a pair without exactly one `=` is skipped, as the clients do.
  */
-function parseBaggageHeader(raw: string | undefined): Map<string, string> | undefined {
+function parseBaggageHeader(raw: string | undefined): Map<string, BaggageEntry> | undefined {
   if (raw === undefined || raw.length > MAX_BAGGAGE_HEADER_LENGTH) return undefined;
-  const entries = new Map<string, string>();
+  const entries = new Map<string, BaggageEntry>();
   for (const pair of raw.split(',')) {
     const kv = pair.trim().split('=');
     if (kv.length !== 2 || kv[0] === '') continue;
     const value = unescapeBaggageValue(kv[1] ?? '', 'query');
     if (value.length > MAX_BAGGAGE_VALUE_LENGTH) continue;
-    entries.set(unescapeBaggageValue(kv[0] ?? '', 'query'), value);
+    entries.set(unescapeBaggageValue(kv[0] ?? '', 'query'), { value });
     if (entries.size >= MAX_BAGGAGE_ENTRIES) break;
   }
   return entries;
@@ -104,12 +105,7 @@ export class JaegerPropagator implements TextMapPropagator {
 
   private extractBaggage(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const fromHeader = parseBaggageHeader(firstValue(getter.get(carrier, BAGGAGE_HEADER)));
-    let result = ctx;
-    if (fromHeader !== undefined && fromHeader.size > 0) {
-      let baggage = propagation.getBaggage(result) ?? propagation.createBaggage();
-      for (const [key, value] of fromHeader) baggage = baggage.setEntry(key, { value });
-      result = propagation.setBaggage(result, baggage);
-    }
+    const result = fromHeader !== undefined && fromHeader.size > 0 ? mergeBaggage(ctx, fromHeader) : ctx;
     return extractPrefixedBaggage(result, carrier, getter, BAGGAGE_PREFIX, 'query');
   }
 }
