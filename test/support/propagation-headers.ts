@@ -66,7 +66,7 @@ export function invalidPropagationHeaders(headers: Record<string, string>): stri
   check('uber-trace-id', (v) => {
     const [traceId, spanId, parent, flags, ...rest] = v.split(':');
     return (
-      id(traceId, 32) && id(spanId, 16) && parent === '0' && /^[0-3]$/.test(flags ?? '') && rest.length === 0
+      id(traceId, 32) && id(spanId, 16) && parent === '0' && /^0[0-3]$/.test(flags ?? '') && rest.length === 0
     );
   });
   check('ot-tracer-traceid', (v) => id(v, 16) || id(v, 32));

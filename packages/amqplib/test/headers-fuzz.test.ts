@@ -91,7 +91,7 @@ const HEADER_CHECKS: Record<string, RegExp> = {
   'x-b3-spanid': /^(?!0{16})[0-9a-f]{16}$/,
   'x-b3-sampled': /^[01]$/,
   'x-b3-flags': /^1$/,
-  'uber-trace-id': /^(?!0{32})[0-9a-f]{32}:(?!0{16})[0-9a-f]{16}:0:[0-3]$/,
+  'uber-trace-id': /^(?!0{32})[0-9a-f]{32}:(?!0{16})[0-9a-f]{16}:0:0[0-3]$/,
   'ot-tracer-traceid': /^(?!0{16}$)(?!0{32}$)([0-9a-f]{16}|[0-9a-f]{32})$/,
   'ot-tracer-spanid': /^(?!0{16})[0-9a-f]{16}$/,
   'ot-tracer-sampled': /^(true|false)$/,

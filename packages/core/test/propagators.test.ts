@@ -186,7 +186,7 @@ describe('Jaeger', () => {
     const ctx = get({ 'uber-trace-id': `${TRACE}:${SPAN}:0:2` })(jaeger);
     expect(extracted(ctx)?.traceFlags).toBe(TraceFlags.SAMPLED);
     expect(inject(jaeger, withSpan(remote(TRACE, PARENT, 1), ctx))).toEqual({
-      'uber-trace-id': `${TRACE}:${PARENT}:0:3`,
+      'uber-trace-id': `${TRACE}:${PARENT}:0:03`,
     });
   });
 
@@ -215,7 +215,7 @@ describe('Jaeger', () => {
     baggage = baggage.setEntry('ok', { value: 'v' });
     const ctx = propagation.setBaggage(withSpan(remote(TRACE, SPAN, 0)), baggage);
     expect(inject(jaeger, ctx)).toEqual({
-      'uber-trace-id': `${TRACE}:${SPAN}:0:0`,
+      'uber-trace-id': `${TRACE}:${SPAN}:0:00`,
       'uberctx-team': 'blue%20team%2B1',
       'uberctx-ok': 'v',
     });

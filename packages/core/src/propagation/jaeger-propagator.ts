@@ -72,7 +72,8 @@ function parseBaggageHeader(raw: string | undefined): Map<string, BaggageEntry> 
  *   `CGI.escape` write it so), and from the `jaeger-baggage: k1=v1, k2=v2` header; `uberctx-*` wins over
  *   `jaeger-baggage` for the same key.
  *
- * It injects `{trace-id}:{span-id}:0:{flags}` with 32/16 lower-hex ids, and baggage as `uberctx-{key}`
+ * It injects `{trace-id}:{span-id}:0:{flags}` with 32/16 lower-hex ids and two-digit flags (byte for byte
+ * what OpenTelemetry's Jaeger propagator sends), and baggage as `uberctx-{key}`
  * percent-encoded (decoded alike by the Node, Go, Ruby and Python clients).
  */
 export class JaegerPropagator implements TextMapPropagator {
@@ -82,7 +83,7 @@ export class JaegerPropagator implements TextMapPropagator {
       const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
       const debug = sampled && isDebugTrace(ctx, spanContext.traceId);
       const flags = (sampled ? FLAG_SAMPLED : 0) | (debug ? FLAG_DEBUG : 0);
-      setter.set(carrier, TRACE_HEADER, `${spanContext.traceId}:${spanContext.spanId}:0:${flags}`);
+      setter.set(carrier, TRACE_HEADER, `${spanContext.traceId}:${spanContext.spanId}:0:0${flags}`);
     }
     injectPrefixedBaggage(ctx, carrier, setter, BAGGAGE_PREFIX, 'always');
   }
