@@ -92,7 +92,8 @@ export const headersGetter: TextMapGetter<HeaderCarrier | null | undefined> = {
   keys(carrier) {
     if (carrier === null || typeof carrier !== 'object') return [];
     try {
-      return indexFor(carrier).keys;
+      // A copy: the caller may change it, the index must not change with it.
+      return indexFor(carrier).keys.slice();
     } catch {
       return [];
     }
