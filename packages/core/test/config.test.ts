@@ -158,7 +158,7 @@ describe('resolveConfig', () => {
     [
       'OTEL_PROPAGATORS',
       'tracecontext,xray',
-      'OTEL_PROPAGATORS="xray" is not one of tracecontext, baggage, b3, b3multi, jaeger, none',
+      'OTEL_PROPAGATORS="xray" is not one of tracecontext, baggage, b3, b3multi, jaeger, ottrace, none; using tracecontext instead.',
     ],
     ['OTEL_SDK_DISABLED', 'yes', 'OTEL_SDK_DISABLED="yes" is not true or false; using false instead.'],
     [
