@@ -54,7 +54,7 @@ export function resolveConfig(
     env.raw('OTEL_LOG_LEVEL') === undefined ? undefined : env.oneOf('OTEL_LOG_LEVEL', LOG_LEVELS, 'info');
   const logLevel: LogLevel =
     otelLevel === undefined ? 'warn' : otelLevel === 'verbose' || otelLevel === 'all' ? 'debug' : otelLevel;
-  const exportConfig = { ...resolveExportConfig(env), ...options.export };
+  const exportConfig = { ...resolveExportConfig(env, options.export?.protocol), ...options.export };
   return {
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,

@@ -1,4 +1,5 @@
-import type { HttpResult, HttpTransport } from './http-transport.js';
+import type { ExportOutcome } from './export-outcome.js';
+import type { ExportTransport } from './export-transport.js';
 import type { RequestBody } from './otlp-request.js';
 import { otlpSerializers } from './otlp-serializers.js';
 
@@ -10,12 +11,12 @@ export class CollectorProbe {
   private body: RequestBody | undefined;
 
   constructor(
-    private readonly transport: HttpTransport,
+    private readonly transport: ExportTransport,
     private readonly json: boolean,
   ) {}
 
-  /** Sends one probe; resolves with the collector's answer (status 0 when there was none). */
-  send(timeoutMs: number, signal: AbortSignal): Promise<HttpResult> {
+  /** Sends one probe; resolves with what the collector's answer (or its absence) means. */
+  send(timeoutMs: number, signal: AbortSignal): Promise<ExportOutcome> {
     return this.transport.send(this.emptyRequest(), timeoutMs, signal);
   }
 

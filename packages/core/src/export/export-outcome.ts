@@ -26,7 +26,7 @@ export function classifyOutcome(result: HttpResult, protocol: OtlpProtocol, endp
 }
 
 /** `partial_success.rejected_spans` of an export response; 0 when absent or unreadable. */
-function rejectedSpans(body: Buffer, protocol: OtlpProtocol): number {
+export function rejectedSpans(body: Buffer, protocol: OtlpProtocol): number {
   if (body.length === 0) return 0;
   try {
     const { JsonTraceSerializer, ProtobufTraceSerializer } = otlpSerializers();

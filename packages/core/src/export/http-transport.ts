@@ -1,5 +1,7 @@
 import type http from 'node:http';
-import type { ExportConfig } from '../types.js';
+import type { ExportConfig, OtlpProtocol } from '../types.js';
+import { classifyOutcome, type ExportOutcome } from './export-outcome.js';
+import type { ExportTransport } from './export-transport.js';
 
 /** What one POST came to. `status` is 0 when no HTTP response arrived (refused, reset, timed out). */
 export interface HttpResult {
@@ -27,8 +29,10 @@ function gzip(data: Buffer): Promise<Buffer> {
  * POSTs OTLP payloads with `node:http`/`node:https`. One deadline covers connect, send and the whole
  * response: a collector that accepts the connection and never answers cannot hold a request past it.
  */
-export class HttpTransport {
+export class HttpTransport implements ExportTransport {
   private readonly url: URL;
+  private readonly protocol: OtlpProtocol;
+  private readonly endpoint: string;
   private readonly agent: http.Agent;
   private readonly request: typeof http.request;
   private readonly headers: Record<string, string>;
@@ -36,6 +40,8 @@ export class HttpTransport {
 
   constructor(config: ExportConfig) {
     this.url = new URL(config.endpoint);
+    this.protocol = config.protocol;
+    this.endpoint = config.endpoint;
     const secure = this.url.protocol === 'https:';
     const http = require('node:http') as typeof import('node:http');
     const https = require('node:https') as typeof import('node:https');
@@ -61,8 +67,13 @@ export class HttpTransport {
     return this.gzip ? [await gzip(Buffer.concat(parts))] : parts;
   }
 
-  /** Sends one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. */
-  send(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
+  /** Sends one request and classifies the answer; never rejects. */
+  async send(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<ExportOutcome> {
+    return classifyOutcome(await this.post(parts, timeoutMs, cancel), this.protocol, this.endpoint);
+  }
+
+  /** POSTs one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. */
+  post(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
     return new Promise((resolve) => {
       const controller = new AbortController();
       const onCancel = (): void => controller.abort(new Error('cancelled at the shutdown deadline'));
