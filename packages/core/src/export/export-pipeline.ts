@@ -10,7 +10,7 @@ import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from '
 import type { ExportOutcome } from './export-outcome.js';
 import { EXPORT_CONTEXT, ExportTimers } from './export-timers.js';
 import type { ExportTransport } from './export-transport.js';
-import { GrpcTransport } from './grpc-transport.js';
+import type { GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
 import { ResourceGate } from './resource-gate.js';
@@ -18,6 +18,12 @@ import { backoffDelay } from './retry-policy.js';
 import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-encoder.js';
 import { SpanIntake } from './span-intake.js';
 import { SpanQueue } from './span-queue.js';
+
+/** Required only when gRPC is chosen, like the `@grpc/grpc-js` it loads: http/protobuf start-up is unchanged. */
+function newGrpcTransport(config: ExportConfig): GrpcTransport {
+  const { GrpcTransport } = require('./grpc-transport.js') as typeof import('./grpc-transport.js');
+  return new GrpcTransport(config);
+}
 
 /** Ended spans wait this long to be encoded together, off the request path. */
 const ENCODE_DELAY_MS = 10;
@@ -57,7 +63,7 @@ export class OtlpExportPipeline {
 
   constructor(config: ExportConfig) {
     this.limits = resolveLimits(config);
-    this.transport = config.protocol === 'grpc' ? new GrpcTransport(config) : new HttpTransport(config);
+    this.transport = config.protocol === 'grpc' ? newGrpcTransport(config) : new HttpTransport(config);
     const json = config.protocol === 'http/json';
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
