@@ -27,15 +27,6 @@ const VARIANTS = [
     preload: ['--require', '@spanwise/core/register'],
     needs: ['core'],
   },
-  {
-    // What OTLP over gRPC adds: @grpc/grpc-js is required when the export pipeline is built (first span or
-    // the event loop's first turn), never under http/protobuf.
-    name: 'spanwise-grpc',
-    label: 'Spanwise over gRPC: --require @spanwise/core/register, OTEL_EXPORTER_OTLP_PROTOCOL=grpc',
-    preload: ['--require', '@spanwise/core/register'],
-    env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
-    needs: ['core'],
-  },
 ];
 
 /** One run under GNU time: `{ wallS, cpuS, userS, sysS, maxRssMB, code, stderr }`. */
@@ -90,7 +81,7 @@ function timedRun(args, env) {
  * number of CommonJS modules the preload leaves in require.cache.
  */
 function profileStartup(v, env, dir) {
-  const opts = { cwd: benchDir, env: { ...process.env, ...env, ...v.env }, encoding: 'utf8' };
+  const opts = { cwd: benchDir, env: { ...process.env, ...env }, encoding: 'utf8' };
   // A fresh directory: the profile read below must be this run's, not one left by an earlier run.
   rmSync(dir, { recursive: true, force: true });
   spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...v.args], opts);
@@ -121,11 +112,7 @@ export async function runStartup(log) {
     if (!selected(v.name, ['node'])) continue;
     const args = [...v.preload, '-e', '0'];
     const timed = ['-f', '%e %U %S %M', 'node', ...args];
-    const entry = {
-      label: v.label,
-      command: describeCommand(placement.app, TIME, timed, { ...env, ...v.env }),
-      runs: [],
-    };
+    const entry = { label: v.label, command: describeCommand(placement.app, TIME, timed, env), runs: [] };
     variants[v.name] = entry;
     const avail = v.needs ? spanwiseAvailable(...v.needs) : { ok: true };
     if (!avail.ok) {
@@ -136,7 +123,7 @@ export async function runStartup(log) {
   for (let r = 0; r < config.rounds; r++) {
     for (const v of roundOrder(active, r)) {
       for (let i = 0; i < config.startupRuns; i++) {
-        const run = await timedRun(v.args, { ...env, ...v.env });
+        const run = await timedRun(v.args, env);
         variants[v.name].runs.push(run);
         log(
           `  round ${r + 1} ${v.name}: cpu ${run.cpuS.toFixed(2)} s, wall ${run.wallS.toFixed(2)} s, rss ${run.maxRssMB.toFixed(1)} MB, exit ${run.code}`,
