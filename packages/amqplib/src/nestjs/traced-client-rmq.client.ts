@@ -76,7 +76,7 @@ export class TracedClientRMQ extends ClientRMQ {
   protected override publish(message: ReadPacket, callback: (packet: WritePacket) => unknown): () => void {
     const parent = context.active();
     const { span, ctx } = startPublishSpan(
-      { kind: SpanKind.CLIENT, destination: { exchange: '', routingKey: this.queue } },
+      { kind: SpanKind.CLIENT, destination: { exchange: '', routingKey: this.queue }, connection: this },
       parent,
     );
     span.setAttribute(PATTERN_ATTRIBUTE, patternText(message.pattern));
@@ -106,7 +106,10 @@ export class TracedClientRMQ extends ClientRMQ {
   }
 
   protected override dispatchEvent(packet: ReadPacket): Promise<unknown> {
-    const { span, ctx } = startPublishSpan({ destination: { exchange: '', routingKey: this.queue } });
+    const { span, ctx } = startPublishSpan({
+      destination: { exchange: '', routingKey: this.queue },
+      connection: this,
+    });
     span.setAttribute(PATTERN_ATTRIBUTE, patternText(packet.pattern));
     let sent: Promise<unknown>;
     try {
