@@ -32,6 +32,7 @@ async function collector(credentials?: grpc.ServerCredentials): Promise<GrpcColl
 interface Report {
   stats: ExportStats;
   grpcLoaded: boolean;
+  circuitAfterFlush?: ExportStats['circuit'];
 }
 
 /** Runs the fixture under the register hook (after `preload`); returns its report and stderr. */
@@ -137,6 +138,22 @@ describe('OTLP over gRPC', () => {
     });
     expect(server.spanNames().sort()).toEqual(NAMES);
     expect(report.stats).toMatchObject({ exportedSpans: 5, failedExports: 1, retries: 1 });
+  });
+
+  it('opens the circuit on repeated UNAVAILABLE, probes with an empty Export, then delivers', async () => {
+    const server = await collector();
+    for (let i = 0; i < 2; i++) server.answers.push({ code: grpc.status.UNAVAILABLE, details: 'down' });
+    const report = await run({
+      OTEL_EXPORTER_OTLP_ENDPOINT: server.endpoint(),
+      SPANWISE_CIRCUIT_THRESHOLD: '2',
+      SPANWISE_CIRCUIT_PROBE_INTERVAL_MS: '50',
+      WAIT_EXPORTED: '5',
+    });
+    expect(report.circuitAfterFlush).toBe('open');
+    // The probe is an empty request; the spans follow it once the circuit has closed.
+    expect(server.calls.map((call) => call.spans.length)).toEqual([0, 5]);
+    expect(report.stats).toMatchObject({ exportedSpans: 5, failedExports: 2, circuit: 'closed' });
+    expect(accounted(report.stats)).toBe(5);
   });
 
   it('drops the batch on RESOURCE_EXHAUSTED without RetryInfo, as the OTLP spec says', async () => {
