@@ -66,7 +66,14 @@ export class TracedClientRMQ extends ClientRMQ {
         const id = msg.properties.correlationId;
         const span = typeof id === 'string' ? this.inFlight.get(id) : undefined;
         const replyContext = span === undefined ? undefined : trace.getSpanContext(extractContext(msg));
-        if (span !== undefined && replyContext !== undefined) span.addLink({ context: replyContext });
+        // A responder that copied the request's traceparent back sends this span's own context: no self-link.
+        if (
+          span !== undefined &&
+          replyContext !== undefined &&
+          replyContext.spanId !== span.spanContext().spanId
+        ) {
+          span.addLink({ context: replyContext });
+        }
         this.responseEmitter.emit(id as string, msg);
       },
       { noAck },
