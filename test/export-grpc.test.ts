@@ -23,8 +23,11 @@ afterEach(() => {
   for (const collector of collectors.splice(0)) collector.stop();
 });
 
-async function collector(credentials?: grpc.ServerCredentials): Promise<GrpcCollector> {
-  const started = await new GrpcCollector().start(credentials);
+async function collector(
+  credentials?: grpc.ServerCredentials,
+  options?: grpc.ServerOptions,
+): Promise<GrpcCollector> {
+  const started = await new GrpcCollector(options).start(credentials);
   collectors.push(started);
   return started;
 }
@@ -178,6 +181,16 @@ describe('OTLP over gRPC', () => {
     expect(report.stats.lastError).toMatch(/gRPC DEADLINE_EXCEEDED .*no response within 300 ms/);
     expect(report.stats).toMatchObject({ exportedSpans: 0, queuedSpans: 5, failedExports: 1 });
     expect(accounted(report.stats)).toBe(5);
+  });
+
+  it('splits a request over the server message size limit until it fits', async () => {
+    const server = await collector(undefined, { 'grpc.max_receive_message_length': 3000 });
+    const report = await run({ OTEL_EXPORTER_OTLP_ENDPOINT: server.endpoint(), SPANS: '60' });
+    expect(server.spanNames()).toHaveLength(60);
+    expect(server.calls.length).toBeGreaterThan(1);
+    expect(report.stats).toMatchObject({ exportedSpans: 60, queuedSpans: 0 });
+    expect(report.stats.lastError).toMatch(/gRPC RESOURCE_EXHAUSTED .*larger than max/);
+    expect(accounted(report.stats)).toBe(60);
   });
 
   it('counts a partial success exactly', async () => {

@@ -80,10 +80,11 @@ function retryInfoTrailer(code: number, message: string, delayMs: number): Buffe
 export class GrpcCollector {
   readonly calls: GrpcExportCall[] = [];
   readonly answers: GrpcAnswer[] = [];
-  private readonly server = new grpc.Server();
+  private readonly server: grpc.Server;
   private port = 0;
 
-  constructor() {
+  constructor(options: grpc.ServerOptions = {}) {
+    this.server = new grpc.Server(options);
     const service: grpc.ServiceDefinition = {
       Export: {
         path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',

@@ -56,6 +56,11 @@ export function classifyGrpcOutcome(result: GrpcResult, endpoint: string): Expor
   const name = CODE_NAMES[code] ?? `status ${code}`;
   const error = `gRPC ${name} from ${endpoint}${result.details ? `: ${result.details}` : ''}`;
   const retryDelayMs = retryInfoDelay(result.statusDetails);
+  // A request over the server's message size (grpc-js and grpc-go both say "larger than max"): split it, as
+  // for HTTP 413.
+  if (code === RESOURCE_EXHAUSTED && retryDelayMs === undefined && /larger than max/i.test(result.details)) {
+    return { kind: 'too-large', error };
+  }
   if (RETRYABLE_CODES.has(code) || (code === RESOURCE_EXHAUSTED && retryDelayMs !== undefined)) {
     return { kind: 'retry', error, retryAfterMs: retryDelayMs };
   }

@@ -61,6 +61,11 @@ describe('gRPC status classification', () => {
     expect(classifyGrpcOutcome(result(code), 'http://c:4317').kind).toBe(kind);
   });
 
+  it('splits a request over the server message size (RESOURCE_EXHAUSTED "larger than max")', () => {
+    const details = 'Received message larger than max (5000000 vs. 4194304)';
+    expect(classifyGrpcOutcome({ ...result(8), details }, 'http://c:4317').kind).toBe('too-large');
+  });
+
   it('retries RESOURCE_EXHAUSTED only with RetryInfo, after its delay', () => {
     expect(classifyGrpcOutcome(result(8, retryInfo(RETRY_INFO, 1, 0)), 'http://c:4317')).toEqual({
       kind: 'retry',
