@@ -107,7 +107,8 @@ export class GrpcTransport implements ExportTransport {
             const details =
               error.code === 4
                 ? `no response within ${timeoutMs} ms (OTEL_EXPORTER_OTLP_TIMEOUT)`
-                : error.details;
+                : // grpc-js ends connection errors with an empty "Resolution note: ".
+                  error.details.replace(/\.?\s*Resolution note:\s*$/, '');
             const trailer = error.metadata?.get('grpc-status-details-bin')[0];
             finish({
               code: error.code,
