@@ -80,6 +80,19 @@ describe('OTLP over gRPC', () => {
     expect(report.stderr).toBe('');
   });
 
+  it('leaves out, with a warning that names the key only, a header gRPC metadata cannot carry', async () => {
+    const server = await collector();
+    const report = await run({
+      OTEL_EXPORTER_OTLP_ENDPOINT: server.endpoint(),
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cret,x-token=caf%C3%A9-secret',
+    });
+    expect(server.calls[0]!.metadata.get('x-api-key')).toEqual(['s3cret']);
+    expect(server.calls[0]!.metadata.get('x-token')).toEqual([]);
+    expect(report.stderr).toContain('OTEL_EXPORTER_OTLP_HEADERS entry "x-token" is not valid gRPC metadata');
+    expect(report.stderr).not.toContain('secret');
+    expect(report.stats.exportedSpans).toBe(5);
+  });
+
   it('compresses the message with gRPC gzip when OTEL_EXPORTER_OTLP_COMPRESSION=gzip', async () => {
     // A bare HTTP/2 endpoint, because grpc-js servers hide the message encoding from handlers.
     const seen: { encoding: unknown; compressed: number; spans: number }[] = [];

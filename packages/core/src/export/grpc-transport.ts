@@ -151,11 +151,11 @@ function buildMetadata(grpc: typeof Grpc, headers: Record<string, string>): Grpc
     try {
       if (key.endsWith('-bin')) metadata.add(key, Buffer.from(value));
       else metadata.add(key, value);
-    } catch (error) {
+    } catch {
+      // grpc-js's own message quotes the value, which may be a credential: name the key only.
       logger.warn(
-        `OTEL_EXPORTER_OTLP_HEADERS entry ${JSON.stringify(key)} is not valid gRPC metadata (${
-          error instanceof Error ? error.message : String(error)
-        }); it is not sent.`,
+        `OTEL_EXPORTER_OTLP_HEADERS entry ${JSON.stringify(key)} is not valid gRPC metadata (keys: lower-case ` +
+          'letters, digits, "-", "_" and "."; values: printable ASCII); it is not sent.',
       );
     }
   }
