@@ -1,6 +1,7 @@
 import type { EncodedEntry } from './encoded-entry.js';
 import { errorMessage } from './export-accounting.js';
-import type { HttpResult, HttpTransport } from './http-transport.js';
+import type { ExportOutcome } from './export-outcome.js';
+import type { ExportTransport } from './export-transport.js';
 import type { RequestBody } from './otlp-request.js';
 
 /**
@@ -12,16 +13,16 @@ export class CollectorProbe {
   private body: RequestBody | undefined;
 
   constructor(
-    private readonly transport: HttpTransport,
+    private readonly transport: ExportTransport,
     private readonly build: (entries: readonly EncodedEntry[]) => RequestBody,
   ) {}
 
-  /** Sends one probe; resolves with the collector's answer (status 0 when there was none); never rejects. */
-  async send(timeoutMs: number, signal: AbortSignal): Promise<HttpResult> {
+  /** Sends one probe; resolves with what the collector's answer (or its absence) means; never rejects. */
+  async send(timeoutMs: number, signal: AbortSignal): Promise<ExportOutcome> {
     try {
       this.body ??= await this.transport.encodeBody(this.build([]));
     } catch (err) {
-      return { status: 0, body: Buffer.alloc(0), retryAfter: undefined, error: errorMessage(err) };
+      return { kind: 'retry', error: errorMessage(err), retryAfterMs: undefined };
     }
     return this.transport.send(this.body, timeoutMs, signal);
   }

@@ -7,9 +7,11 @@ import type { EncodedEntry } from './encoded-entry.js';
 import { ExportAccounting, errorMessage } from './export-accounting.js';
 import { type Batch, mayRetry, takeBatch } from './export-batch.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from './export-limits.js';
-import { classifyOutcome } from './export-outcome.js';
+import type { ExportOutcome } from './export-outcome.js';
 import { EXPORT_CONTEXT, ExportTimers } from './export-timers.js';
-import { type HttpResult, HttpTransport } from './http-transport.js';
+import type { ExportTransport } from './export-transport.js';
+import type { GrpcTransport } from './grpc-transport.js';
+import { HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
 import { ResourceGate } from './resource-gate.js';
 import { backoffDelay } from './retry-policy.js';
@@ -17,17 +19,23 @@ import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-e
 import { SpanIntake } from './span-intake.js';
 import { SpanQueue } from './span-queue.js';
 
+/** Required only when gRPC is chosen, like the `@grpc/grpc-js` it loads: http/protobuf start-up is unchanged. */
+function newGrpcTransport(config: ExportConfig): GrpcTransport {
+  const { GrpcTransport } = require('./grpc-transport.js') as typeof import('./grpc-transport.js');
+  return new GrpcTransport(config);
+}
+
 /** Ended spans wait this long to be encoded together, off the request path. */
 const ENCODE_DELAY_MS = 10;
 
 /**
- * Spanwise's span processor and OTLP/HTTP exporter in one: ended spans are encoded in passes off the request
+ * Spanwise's span processor and OTLP exporter (HTTP or gRPC) in one: ended spans are encoded in passes off the request
  * path and held as bytes in a queue bounded by spans and bytes; one request is in flight at a time.
  * Every span is accounted for: ended and sampled = exported + dropped (each reason) + queued.
  */
 export class OtlpExportPipeline {
   private readonly limits: ExportLimits;
-  private readonly transport: HttpTransport;
+  private readonly transport: ExportTransport;
   private readonly encoder: SpanEncoder;
   private readonly build: (entries: readonly EncodedEntry[]) => RequestBody;
   private readonly prober: CollectorProbe;
@@ -61,7 +69,7 @@ export class OtlpExportPipeline {
 
   constructor(config: ExportConfig) {
     this.limits = resolveLimits(config);
-    this.transport = new HttpTransport(config);
+    this.transport = config.protocol === 'grpc' ? newGrpcTransport(config) : new HttpTransport(config);
     const json = config.protocol === 'http/json';
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
@@ -196,20 +204,19 @@ export class OtlpExportPipeline {
   }
 
   private async deliver(batch: Batch): Promise<void> {
-    let result: HttpResult;
+    let outcome: ExportOutcome;
     try {
       batch.body ??= await this.transport.encodeBody(this.build(batch.entries));
-      result = await this.transport.send(batch.body, this.limits.timeoutMs, this.cancel.signal);
+      outcome = await this.transport.send(batch.body, this.limits.timeoutMs, this.cancel.signal);
     } catch (err) {
-      result = { status: 0, body: Buffer.alloc(0), retryAfter: undefined, error: errorMessage(err) };
+      outcome = { kind: 'retry', error: errorMessage(err), retryAfterMs: undefined };
     }
     this.sending = false;
-    this.guard(() => this.settle(batch, result));
+    this.guard(() => this.settle(batch, outcome));
   }
 
-  private settle(batch: Batch, result: HttpResult): void {
+  private settle(batch: Batch, outcome: ExportOutcome): void {
     if (this.finished || this.inflight !== batch) return;
-    const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
     if (outcome.kind === 'delivered') {
       this.inflight = undefined;
       this.closingFailures = 0;
@@ -282,11 +289,10 @@ export class OtlpExportPipeline {
     this.breaker.probing();
     this.probing = true;
     void context.with(EXPORT_CONTEXT, async () => {
-      const result = await this.prober.send(this.limits.timeoutMs, this.cancel.signal);
+      const outcome = await this.prober.send(this.limits.timeoutMs, this.cancel.signal);
       this.probing = false;
       this.guard(() => {
         if (this.finished) return;
-        const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
         if (outcome.kind === 'delivered') {
           this.breaker.succeeded();
           this.delayElapsed = true;

@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import type zlib from 'node:zlib';
-import type { ExportConfig } from '../types.js';
+import type { ExportConfig, OtlpProtocol } from '../types.js';
+import { classifyOutcome, type ExportOutcome } from './export-outcome.js';
+import type { ExportTransport } from './export-transport.js';
 import { MAX_RESPONSE_BYTES } from './otlp-response-reader.js';
 
 /** What one POST came to. `status` is 0 when no HTTP response arrived (refused, reset, timed out). */
@@ -20,8 +22,10 @@ const noop = (): void => {};
  * POSTs OTLP payloads with `node:http`/`node:https`. One deadline covers connect, send and the whole
  * response: a collector that accepts the connection and never answers cannot hold a request past it.
  */
-export class HttpTransport {
+export class HttpTransport implements ExportTransport {
   private readonly url: URL;
+  private readonly protocol: OtlpProtocol;
+  private readonly endpoint: string;
   private readonly agent: http.Agent;
   private readonly request: typeof http.request;
   private readonly headers: Record<string, string>;
@@ -35,6 +39,8 @@ export class HttpTransport {
    */
   constructor(config: ExportConfig) {
     this.url = new URL(config.endpoint);
+    this.protocol = config.protocol;
+    this.endpoint = config.endpoint;
     if (this.url.protocol === 'https:') {
       const https = require('node:https') as typeof import('node:https');
       const tls = require('node:tls') as typeof import('node:tls');
@@ -73,8 +79,13 @@ export class HttpTransport {
     ];
   }
 
-  /** Sends one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. */
-  send(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
+  /** Sends one request and classifies the answer; never rejects. */
+  async send(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<ExportOutcome> {
+    return classifyOutcome(await this.post(parts, timeoutMs, cancel), this.protocol, this.endpoint);
+  }
+
+  /** POSTs one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. */
+  post(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
     return new Promise((resolve) => {
       const controller = new AbortController();
       const onCancel = (): void => controller.abort(new Error('cancelled at the shutdown deadline'));
