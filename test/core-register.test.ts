@@ -87,7 +87,9 @@ describe('node --require @spanwise/core/register', () => {
     // The named `get` import from node:http is instrumented only through the import hooks: without them there
     // would be no client span and two disconnected traces.
     const spans = await receiver.waitForSpans(3);
-    expect(spans.map((s) => s.kind).sort()).toEqual([SPAN_KIND_SERVER, SPAN_KIND_SERVER, SPAN_KIND_CLIENT].sort());
+    expect(spans.map((s) => s.kind).sort()).toEqual(
+      [SPAN_KIND_SERVER, SPAN_KIND_SERVER, SPAN_KIND_CLIENT].sort(),
+    );
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
     expect(proc.stderr()).toBe('');
   });

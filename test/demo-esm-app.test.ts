@@ -33,7 +33,9 @@ it('examples/esm-app started with --require is traced as under --import, Express
     expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
     // `request handler` exists only if the import hooks intercepted `import express from 'express'`.
     const server = spans.find((span) => span.name === 'GET /quote/:symbol');
-    const handler = spans.find((span) => span.name === 'request handler' && span.parentSpanId === server?.spanId);
+    const handler = spans.find(
+      (span) => span.name === 'request handler' && span.parentSpanId === server?.spanId,
+    );
     expect(handler).toBeDefined();
     expect(proc.stderr()).toBe('');
   } finally {

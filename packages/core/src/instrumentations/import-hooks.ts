@@ -107,7 +107,9 @@ export function installImportHooks(plan: ImportHooksPlan): () => void {
       return true;
     } catch (error) {
       include.clear();
-      logger.warn(`ES module imports will not be instrumented: the loader failed to load (${String(error)}).`);
+      logger.warn(
+        `ES module imports will not be instrumented: the loader failed to load (${String(error)}).`,
+      );
       return false;
     } finally {
       activating = false;
@@ -115,7 +117,8 @@ export function installImportHooks(plan: ImportHooksPlan): () => void {
   };
 
   const resolve: ResolveHook = (specifier, context, nextResolve) => {
-    if (activating || context.conditions?.includes('require') === true) return nextResolve(specifier, context);
+    if (activating || context.conditions?.includes('require') === true)
+      return nextResolve(specifier, context);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
     if (pending.size > 0) {
       const name = importedPackage(bare);
@@ -125,7 +128,8 @@ export function installImportHooks(plan: ImportHooksPlan): () => void {
         plan.enable(entry);
       }
     }
-    if (loader === undefined && (!include.has(bare) || !activate(bare))) return nextResolve(specifier, context);
+    if (loader === undefined && (!include.has(bare) || !activate(bare)))
+      return nextResolve(specifier, context);
     return (loader as IitmLoader).resolveSync(specifier, context, nextResolve);
   };
   const load: LoadHook = (url, context, nextLoad) =>
