@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { startReceiver } from '@spanwise/cli';
 import { expect, it } from 'vitest';
 import { runNode, startNode } from './support/run-node.js';
 
@@ -18,16 +19,28 @@ it('examples/esm-app under --import: Express (an ES module import) and fetch are
   expect(result.stdout).toMatch(/└─ apply spread/);
 });
 
-it('examples/esm-app started with --require instead says to use --import', async () => {
+it('examples/esm-app started with --require is traced as under --import, Express span included', async () => {
+  const receiver = await startReceiver();
   const proc = startNode(
     ['--require', '@spanwise/core/register', 'app.js'],
-    { OTEL_TRACES_EXPORTER: 'none', PORT: '0' },
+    { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', PORT: '0' },
     exampleDir,
   );
-  await proc.waitForLine(/listening \d+/);
-  proc.child.kill('SIGTERM');
-  await proc.exited;
-  expect(proc.stderr()).toMatch(
-    /app\.js is an ES module, which --require cannot instrument; start node with --import @spanwise\/core\/register instead/,
-  );
+  try {
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    expect((await fetch(`http://127.0.0.1:${port}/quote/ACME`)).status).toBe(200);
+    const spans = await receiver.waitForSpans(6);
+    expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
+    // `request handler` exists only if the import hooks intercepted `import express from 'express'`.
+    const server = spans.find((span) => span.name === 'GET /quote/:symbol');
+    const handler = spans.find(
+      (span) => span.name === 'request handler' && span.parentSpanId === server?.spanId,
+    );
+    expect(handler).toBeDefined();
+    expect(proc.stderr()).toBe('');
+  } finally {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    await receiver.close();
+  }
 });

@@ -1,5 +1,5 @@
-// An Express 5 app as an ES module ("type": "module"). `import express from 'express'` is only instrumented
-// when the register hook is loaded with --import, before this file:
+// An Express 5 app as an ES module ("type": "module"). `import express from 'express'` is instrumented by the
+// register hook's import hooks, loaded before this file with either flag:
 //   node --import @spanwise/core/register app.js
 // GET /quote/:symbol fetches GET /price/:symbol from this same server (global fetch), so one request makes
 // a trace with the server span, the Express handler, the fetch CLIENT span and the inner request.

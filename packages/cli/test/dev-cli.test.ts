@@ -73,7 +73,8 @@ describe('spanwise dev (child process)', () => {
 
     expect((await post(`${url}/v1/traces`, twoServiceTrace(), PROTOBUF)).status).toBe(200);
     const stdout = await dev.waitForStdout((text) => text.includes('charge card'));
-    const waterfall = stdout.split('\n').slice(1, 5);
+    // Lines 2 and 3 are the environment to start the app with (dev-session.test.ts checks them).
+    const waterfall = stdout.split('\n').slice(3, 7);
     expect(waterfall[0]).toBe('trace 4bf92f3577b34da6a3ce929d0e0e4736 · 2 spans · 120ms · 1 error');
     expect(waterfall[1]).toMatch(/^checkout {2}POST \/checkout \(server\) +120ms │█{40}│$/);
     expect(waterfall[2]).toMatch(/^billing {3}└─ charge card +80\.0ms │ +█+ +│ ERROR insufficient funds$/);
@@ -153,5 +154,14 @@ describe('spanwise dev (child process)', () => {
     const unknown = new SpanwiseProcess(['serve']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.stderr).toContain("spanwise: unknown command 'serve'");
+  });
+
+  it('prints the version of the installed package on --version and -v', async () => {
+    const { version } = require('../package.json') as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const proc = new SpanwiseProcess([flag]);
+      expect(await proc.exited).toBe(0);
+      expect(proc.stdout).toBe(`${version}\n`);
+    }
   });
 });

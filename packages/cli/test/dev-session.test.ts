@@ -64,7 +64,11 @@ describe('startDev (in process)', () => {
       out: out.stream,
       err: err.stream,
     });
-    expect(out.text()).toBe(`spanwise dev listening on ${session.url}\n`);
+    expect(out.text()).toBe(
+      `spanwise dev listening on ${session.url}\n` +
+        `start your app with: OTEL_EXPORTER_OTLP_ENDPOINT=${session.url} OTEL_BSP_SCHEDULE_DELAY=100\n` +
+        '(each request then prints about a second after it ends)\n',
+    );
     const endpoint = `${session.url}/v1/traces`;
     expect((await post(endpoint, traceOf('wanted', 1), JSON_TYPE)).status).toBe(200);
     expect((await post(endpoint, traceOf('other', 2), JSON_TYPE)).status).toBe(200);

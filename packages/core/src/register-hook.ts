@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { supportsSyncImportHooks } from './instrumentations/import-hooks.js';
 import { logger } from './logger.js';
 import { startTracingInternal } from './start-tracing.js';
 
-/** Whether the entry script is ES module code, which `--require` hooks cannot instrument. */
+/** Whether the entry script is ES module code. */
 function entryIsEsm(entry: string | undefined): boolean {
   if (entry === undefined) return false;
   if (entry.endsWith('.mjs') || entry.endsWith('.mts')) return true;
@@ -30,10 +31,11 @@ function entryIsEsm(entry: string | undefined): boolean {
  */
 export function registerFromEnvironment(mode: 'require' | 'import'): string[] | undefined {
   try {
-    if (mode === 'require' && entryIsEsm(process.argv[1])) {
+    // Where module.registerHooks runs the import hooks, --require instruments imports as --import does.
+    if (mode === 'require' && !supportsSyncImportHooks() && entryIsEsm(process.argv[1])) {
       logger.warn(
-        `${process.argv[1]} is an ES module, which --require cannot instrument; start node with ` +
-          '--import @spanwise/core/register instead.',
+        `${process.argv[1]} is an ES module, which --require cannot instrument on Node ${process.versions.node}; ` +
+          'start node with --import @spanwise/core/register instead.',
       );
     }
     return startTracingInternal({}, mode).modules;

@@ -1,8 +1,11 @@
+import { trace } from '@opentelemetry/api';
 import { EnvReader } from './config/env-reader.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { warnPreloaded } from './diagnostics/load-order.js';
+import { supportsSyncImportHooks } from './instrumentations/import-hooks.js';
 import { selectInstrumentations } from './instrumentations/select-instrumentations.js';
 import { logger } from './logger.js';
+import { esmApiProxy } from './sdk/esm-api-proxy.js';
 import { installShutdownHandlers } from './shutdown/signal-handlers.js';
 import { TracingRuntime } from './tracing-runtime.js';
 import type { ExportStats, TracingHandle, TracingOptions } from './types.js';
@@ -14,7 +17,7 @@ const STATE = Symbol.for('spanwise.core.tracing');
 interface TracingState {
   handle: TracingHandle;
   optionsKey: string;
-  /** Modules the enabled instrumentations patch, for the ESM loader hooks. */
+  /** Modules the off-thread ESM loader must intercept: empty where the in-thread import hooks run. */
   modules: string[];
 }
 
@@ -68,19 +71,25 @@ export function startTracingInternal(options: TracingOptions, mode: StartMode): 
   }
   const config = resolveConfig(env, options, mode !== 'api');
   logger.setLevel(config.logLevel);
+  // Under --import on a Node whose registerHooks cannot run the loader, register.mjs falls back to the
+  // off-thread loader, which needs every instrumentation up front; elsewhere, the import hooks warn.
+  const imports = supportsSyncImportHooks() ? 'wrap' : mode === 'import' ? undefined : 'warn';
+  // Found before the global provider exists, which the ES module copy of the API would return instead.
+  const stranded = mode === 'api' ? esmApiProxy() : undefined;
   const runtime = new TracingRuntime(env, config);
+  stranded?.setDelegate(trace.getTracerProvider());
   const selected = selectInstrumentations(
     { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
-    mode === 'import',
+    imports === undefined,
   );
   const patching = selected.filter((entry) => entry.channels !== true);
   warnPreloaded(patching.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
-  runtime.instrument(selected, mode !== 'import');
+  runtime.instrument(selected, imports);
   if (config.handleSignals) installShutdownHandlers(runtime);
   const state: TracingState = {
     handle: runtime,
     optionsKey: key,
-    modules: patching.flatMap((entry) => entry.modules),
+    modules: imports === undefined ? patching.flatMap((entry) => entry.modules) : [],
   };
   global[STATE] = state;
   return state;

@@ -8,6 +8,7 @@ import { resolveResourceAttributes } from './config/resource.js';
 import { rememberContextStorage } from './context-storage.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
+import { type ImportHooksPlan, installImportHooks } from './instrumentations/import-hooks.js';
 import { RedactingTracerProvider } from './instrumentations/redacting-tracer-provider.js';
 import { createInstrumentations } from './instrumentations/select-instrumentations.js';
 import { UrlRedactor } from './instrumentations/url-redactor.js';
@@ -84,23 +85,28 @@ export class TracingRuntime implements TracingHandle {
   }
 
   /**
-   * Enables the entries' instrumentations; they are disabled again on shutdown. With `onFirstRequire`, an
-   * instrumentation is loaded only when the app first requires its module, so libraries the app has but
-   * never loads cost nothing. A built-in module (http) is also covered on the event loop's first turn, in
-   * case the app reached it without `require` (an ES module import, `process.getBuiltinModule`). Entries
-   * with no module to wait for (undici, which listens on diagnostics channels) are enabled at once.
+   * Enables the entries' instrumentations; they are disabled again on shutdown. With `imports` (the import
+   * hooks run in-thread, or at least can warn), an instrumentation is loaded only when the app first requires
+   * or imports its module, so libraries the app has but never loads cost nothing. A built-in module (http) is
+   * also covered on the event loop's first turn, in case the app reached it another way
+   * (`process.getBuiltinModule`). Without `imports` (the off-thread loader of an older Node, which needs its
+   * instrumentations up front) and for entries with no module to wait for (undici, which listens on
+   * diagnostics channels), instrumentations are enabled at once.
    */
-  instrument(entries: readonly CatalogEntry[], onFirstRequire: boolean): void {
-    const later = onFirstRequire ? entries.filter((entry) => entry.modules.length > 0) : [];
+  instrument(entries: readonly CatalogEntry[], imports: ImportHooksPlan['loader'] | undefined): void {
+    const later = imports === undefined ? [] : entries.filter((entry) => entry.modules.length > 0);
     this.enable(entries.filter((entry) => !later.includes(entry)));
-    if (later.length === 0) return;
+    if (imports === undefined || later.length === 0) return;
     const enabled = new Set<CatalogEntry>();
     const enableOnce = (entry: CatalogEntry): void => {
       if (enabled.has(entry) || this.stopped) return;
       enabled.add(entry);
       this.enable([entry]);
     };
-    this.disableInstrumentations.push(enableOnFirstRequire(later, enableOnce));
+    this.disableInstrumentations.push(
+      enableOnFirstRequire(later, enableOnce),
+      installImportHooks({ entries: later, enable: enableOnce, loader: imports }),
+    );
     const builtins = later.filter((entry) => entry.builtin === true);
     if (builtins.length > 0) this.firstTurn.push(() => builtins.forEach(enableOnce));
   }

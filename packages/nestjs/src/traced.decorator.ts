@@ -1,3 +1,4 @@
+import { warnIfMangled } from './mangled-name.warning.js';
 import { type AnyMethod, createTracedMethod, tracedOriginal } from './traced-method.js';
 import { type TracedOptions, toTracedSpec } from './traced-spec.js';
 import { LIFECYCLE_HOOKS, NO_TRACE } from './tracing.constants.js';
@@ -35,6 +36,7 @@ export function traceClassMethods(
     const method = descriptor.value as AnyMethod;
     if (isNoTrace(method) || tracedOriginal(method) !== undefined) continue;
     const { name, ...rest } = options;
+    if (name === undefined) warnIfMangled(className, `${className}.${key}`);
     const spec = toTracedSpec(`${name ?? className}.${key}`, rest);
     Object.defineProperty(prototype, key, { ...descriptor, value: createTracedMethod(method, spec) });
   }
@@ -61,7 +63,9 @@ export function Traced(nameOrOptions?: string | TracedOptions): ClassDecorator &
       return;
     }
     if (typeof descriptor.value !== 'function') return descriptor;
-    const spec = toTracedSpec(`${ownerName(target)}.${String(propertyKey)}`, options);
+    const className = ownerName(target);
+    if (options.name === undefined) warnIfMangled(className, `${className}.${String(propertyKey)}`);
+    const spec = toTracedSpec(`${className}.${String(propertyKey)}`, options);
     descriptor.value = createTracedMethod(descriptor.value as AnyMethod, spec);
     return descriptor;
   }) as ClassDecorator & MethodDecorator;

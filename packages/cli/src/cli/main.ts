@@ -2,11 +2,15 @@ import { type DevIo, startDev } from '../dev/dev-session.js';
 import type { AssemblerStats } from '../dev/trace-assembler.js';
 import { DEV_USAGE, parseDevArgs } from './dev-options.js';
 import { UsageError } from './usage-error.js';
+import { cliVersion } from './version.js';
 
 const USAGE = `Usage: spanwise <command> [options]
 
 Commands:
   dev    receive OTLP/HTTP traces locally and print them as waterfalls
+
+Options:
+  -v, --version   print the version of @spanwise/cli
 
 Run 'spanwise dev --help' for the options of dev.
 `;
@@ -21,6 +25,10 @@ export async function main(argv: readonly string[], io: DevIo): Promise<number> 
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out.write(USAGE);
       return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out.write(`${cliVersion()}\n`);
+      return 0;
     }
     if (command !== 'dev') throw new UsageError(`unknown command '${command}'`);
     const options = parseDevArgs(rest);

@@ -20,7 +20,22 @@ export interface DevSession {
   shutdown(): Promise<AssemblerStats>;
 }
 
-/** Starts the receiver and the printer; the first line written is `spanwise dev listening on URL`. */
+/** Batch delay suggested for the app: short, so a request prints within about a second, not after 5 s. */
+export const DEV_SCHEDULE_DELAY_MS = 100;
+
+/**
+ * The environment that points an app at this receiver, printed under the "listening" line. The short batch
+ * delay is for this local loop only: the app's production default (5000 ms) stays as it is.
+ */
+function appEnvironment(url: string): string {
+  return (
+    `start your app with: OTEL_EXPORTER_OTLP_ENDPOINT=${url} OTEL_BSP_SCHEDULE_DELAY=${DEV_SCHEDULE_DELAY_MS}\n` +
+    '(each request then prints about a second after it ends)\n'
+  );
+}
+
+/** Starts the receiver and the printer; the first line written is `spanwise dev listening on URL`, then the
+ * environment an app needs to export to it. */
 export async function startDev(options: DevOptions, io: DevIo): Promise<DevSession> {
   const colors = picocolors.createColors(options.color ?? picocolors.isColorSupported);
   const shouldPrint = traceFilter(options);
@@ -54,7 +69,7 @@ export async function startDev(options: DevOptions, io: DevIo): Promise<DevSessi
     }
     throw error;
   }
-  io.out.write(`spanwise dev listening on ${receiver.url}\n`);
+  io.out.write(`spanwise dev listening on ${receiver.url}\n${appEnvironment(receiver.url)}`);
   let stopping: Promise<AssemblerStats> | undefined;
   return {
     url: receiver.url,

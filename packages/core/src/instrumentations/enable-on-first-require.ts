@@ -1,16 +1,8 @@
 import Module from 'node:module';
 import type { CatalogEntry } from './catalog.js';
+import { packageOf } from './package-of.js';
 
 type RequireFn = (this: NodeJS.Module, id: string) => unknown;
-
-/** The package a bare specifier names: `express` for `express/lib/router`, `@grpc/grpc-js` for itself. */
-function packageOf(id: string): string {
-  const slash = id.indexOf('/');
-  if (slash < 0) return id;
-  if (id.charCodeAt(0) !== 64 /* @ */) return id.slice(0, slash);
-  const second = id.indexOf('/', slash + 1);
-  return second < 0 ? id : id.slice(0, second);
-}
 
 /**
  * Calls `enable(entry)` just before the first `require()` of one of the entry's modules, so an instrumentation
@@ -18,8 +10,8 @@ function packageOf(id: string): string {
  * dependency such as @grpc/grpc-js may never be required). Enabling happens before the module loads, so the
  * instrumentation's own require hook sees that very load, internal files included.
  *
- * CommonJS only: ES module imports are intercepted by the loader hooks, which need their instrumentations up
- * front. Returns a function that stops watching.
+ * CommonJS only: ES module imports are watched by the import hooks (import-hooks.ts). Returns a function that
+ * stops watching.
  */
 export function enableOnFirstRequire(
   entries: readonly CatalogEntry[],
