@@ -108,6 +108,25 @@ export const CATALOG: readonly CatalogEntry[] = [
       }),
   },
   {
+    name: 'pino',
+    modules: ['pino'],
+    defaultOn: true,
+    // Log correlation only: records get trace_id, span_id and trace_flags. Log sending (a second stream per
+    // logger, shipping every line to an OpenTelemetry logs pipeline Spanwise does not run) stays off.
+    create: () =>
+      new (require('@opentelemetry/instrumentation-pino').PinoInstrumentation)({ disableLogSending: true }),
+  },
+  {
+    name: 'winston',
+    modules: ['winston'],
+    defaultOn: true,
+    // Log correlation only; log sending would look for @opentelemetry/winston-transport and warn without it.
+    create: () =>
+      new (require('@opentelemetry/instrumentation-winston').WinstonInstrumentation)({
+        disableLogSending: true,
+      }),
+  },
+  {
     name: 'grpc',
     modules: ['@grpc/grpc-js'],
     defaultOn: true,
