@@ -40,7 +40,11 @@ describe.each([
   ['--import', 'loggers-app.cjs'],
 ])('node %s @spanwise/core/register %s', (flag, file) => {
   it('adds the active span ids to pino and winston lines, and nothing outside a span', async () => {
-    const { server, lines, stderr } = await runRequest([flag, '@spanwise/core/register', join(fixtures, file)]);
+    const { server, lines, stderr } = await runRequest([
+      flag,
+      '@spanwise/core/register',
+      join(fixtures, file),
+    ]);
     expect(server.kind).toBe(SPAN_KIND_SERVER);
     for (const logger of ['pino', 'winston']) {
       const boot = lines.find((line) => line.logger === logger && line.at === 'boot');

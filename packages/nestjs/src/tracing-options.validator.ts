@@ -1,7 +1,7 @@
 import { TracingOptionsError } from './tracing-options.error.js';
 import type { TracingModuleOptions, TracingSettings } from './tracing-options.interface.js';
 
-const KNOWN: ReadonlySet<string> = new Set(['handlerSpans', 'isExpectedError']);
+const KNOWN: ReadonlySet<string> = new Set(['handlerSpans', 'isExpectedError', 'logCorrelation']);
 
 /**
  * Checks the module options once at startup and applies the defaults. A mistake throws a
@@ -21,16 +21,19 @@ export function validateTracingOptions(options: unknown): TracingSettings {
       );
     }
   }
-  const { handlerSpans, isExpectedError } = value as TracingModuleOptions;
-  if (handlerSpans !== undefined && typeof handlerSpans !== 'boolean') {
-    throw new TracingOptionsError(
-      `TracingModule option "handlerSpans" must be a boolean, got ${typeof handlerSpans}`,
-    );
+  const { handlerSpans, isExpectedError, logCorrelation } = value as TracingModuleOptions;
+  for (const [name, flag] of [
+    ['handlerSpans', handlerSpans],
+    ['logCorrelation', logCorrelation],
+  ] as const) {
+    if (flag !== undefined && typeof flag !== 'boolean') {
+      throw new TracingOptionsError(`TracingModule option "${name}" must be a boolean, got ${typeof flag}`);
+    }
   }
   if (isExpectedError !== undefined && typeof isExpectedError !== 'function') {
     throw new TracingOptionsError(
       `TracingModule option "isExpectedError" must be a function (error) => boolean, got ${typeof isExpectedError}`,
     );
   }
-  return { handlerSpans: handlerSpans ?? true, isExpectedError };
+  return { handlerSpans: handlerSpans ?? true, isExpectedError, logCorrelation: logCorrelation ?? true };
 }

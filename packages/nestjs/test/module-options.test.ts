@@ -89,6 +89,7 @@ describe('TracingModule options', () => {
 
   it.each([
     [{ handlerSpans: 'yes' }, /"handlerSpans" must be a boolean/],
+    [{ logCorrelation: 1 }, /"logCorrelation" must be a boolean/],
     [{ isExpectedError: true }, /"isExpectedError" must be a function/],
     [{ handlerSpan: true }, /Unknown TracingModule option "handlerSpan"/],
   ])('rejects %o at startup with a clear error', async (options, message) => {
