@@ -1,5 +1,6 @@
 export type { HeaderCarrier } from './headers-getter.js';
 export { headersGetter, headersSetter } from './headers-getter.js';
+export type { HttpOptions } from './http-options.js';
 export { getTracing, startTracing } from './start-tracing.js';
 export type {
   DropPolicy,

@@ -99,7 +99,8 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
-    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry));
+    const settings = { http: this.config.http };
+    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry, settings));
     if (instrumentations.length === 0) return;
     const tracerProvider = trace.getTracerProvider();
     for (const instrumentation of instrumentations) {

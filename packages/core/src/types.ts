@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { HttpOptions } from './http-options.js';
 
 /** Why a span was dropped instead of exported. Every drop is counted under exactly one reason. */
 export interface DroppedSpans {
@@ -116,6 +117,8 @@ export interface TracingOptions {
   handleSignals?: boolean;
   /** Distinct span names per tracer before the cardinality warning (`SPANWISE_MAX_SPAN_NAMES`, default 1000). */
   maxSpanNames?: number;
+  /** HTTP: incoming requests to leave out of traces (health checks, probes). */
+  http?: HttpOptions;
 }
 
 /** What {@link startTracing} returns: the running tracing pipeline. */

@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { LogLevel } from '../logger.js';
 import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
+import { type HttpConfig, resolveHttpConfig } from './http-config.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
 import { type DetectorChoice, resolveDetectors } from './resource-detectors.js';
@@ -28,6 +29,7 @@ export interface ResolvedConfig {
   shutdownTimeoutMs: number;
   maxSpanNames: number;
   handleSignals: boolean;
+  http: HttpConfig;
 }
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -74,5 +76,6 @@ export function resolveConfig(
       options.shutdownTimeoutMs ?? env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
     maxSpanNames: options.maxSpanNames ?? env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1),
     handleSignals: options.handleSignals ?? handleSignalsDefault,
+    http: resolveHttpConfig(env, options.http),
   };
 }

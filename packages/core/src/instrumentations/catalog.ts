@@ -1,6 +1,12 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { HttpConfig } from '../config/http-config.js';
 import { FastifyHandlerInstrumentation } from './fastify-handler-instrumentation.js';
 import { HttpServerInstrumentation } from './http-server/http-server-instrumentation.js';
+
+/** The resolved settings an instrumentation may be built with. */
+export interface InstrumentationSettings {
+  http: HttpConfig;
+}
 
 /** One instrumentation Spanwise can enable, and what it instruments. */
 export interface CatalogEntry {
@@ -18,7 +24,7 @@ export interface CatalogEntry {
   /** Whether it is on when the user names nothing. */
   defaultOn: boolean;
   /** Requires the instrumentation packages (only now: loading them all costs start-up time) and builds them. */
-  create(): Instrumentation | Instrumentation[];
+  create(settings: InstrumentationSettings): Instrumentation | Instrumentation[];
 }
 
 // Curated defaults keep the signal and cut the overhead: request-handler spans but no per-middleware spans,
@@ -30,8 +36,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     builtin: true,
     defaultOn: true,
     // Server spans are Spanwise's own (see http-server-instrumentation.ts); client spans are OpenTelemetry's.
-    create: () => [
-      new HttpServerInstrumentation(),
+    create: (settings) => [
+      new HttpServerInstrumentation(settings.http),
       new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)({
         disableIncomingRequestInstrumentation: true,
       }),

@@ -1,6 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { logger } from '../logger.js';
-import { CATALOG, type CatalogEntry } from './catalog.js';
+import { CATALOG, type CatalogEntry, type InstrumentationSettings } from './catalog.js';
 import { isInstalled, moduleRoots } from './installed-modules.js';
 
 /** Which instrumentations the user asked for, by short name (see the catalog). */
@@ -38,9 +38,12 @@ export function selectInstrumentations(
 }
 
 /** Loads and builds the entry's instrumentations; a failure warns and yields none. */
-export function createInstrumentations(entry: CatalogEntry): Instrumentation[] {
+export function createInstrumentations(
+  entry: CatalogEntry,
+  settings: InstrumentationSettings,
+): Instrumentation[] {
   try {
-    const created = entry.create();
+    const created = entry.create(settings);
     return Array.isArray(created) ? created : [created];
   } catch (error) {
     logger.warn(

@@ -9,6 +9,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { HttpConfig } from '../../config/http-config.js';
 import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
 import {
   bindEmitsToRequestContext,
@@ -17,6 +18,7 @@ import {
   REQUEST_CONTEXT,
   replaceEmit,
 } from './emitter-context.js';
+import { type IgnoreRule, serveIgnored } from './ignored-request.js';
 import {
   type IncomingRequest,
   normalizeMethod,
@@ -71,8 +73,11 @@ function recordThrown(span: Span, error: unknown): void {
  * the OpenTelemetry instrumentation.
  */
 export class HttpServerInstrumentation extends SpanwiseInstrumentation {
-  constructor() {
+  private readonly ignore: IgnoreRule | undefined;
+
+  constructor(config: HttpConfig = {}) {
     super('@spanwise/core/http-server');
+    this.ignore = config.ignoreIncomingRequest;
   }
 
   protected install(): () => void {
@@ -111,6 +116,7 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
   }
 
   private serve(server: unknown, emit: Emit, request: IncomingMessage, response: ServerResponse): boolean {
+    if (this.ignore?.(request) === true) return serveIgnored(server, emit, request, response);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const method = normalizeMethod(request.method);
     const span = this.tracer.startSpan(serverSpanName(method), { kind: SpanKind.SERVER }, parent);
