@@ -40,6 +40,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       new HttpServerInstrumentation(settings.http),
       new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)({
         disableIncomingRequestInstrumentation: true,
+        ...settings.http.client?.http,
       }),
     ],
   },
@@ -49,7 +50,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     modules: [],
     builtin: true,
     defaultOn: true,
-    create: () => new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)(),
+    create: (settings) =>
+      new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)(
+        settings.http.client?.undici,
+      ),
   },
   {
     name: 'express',

@@ -25,9 +25,11 @@ import {
   requestAttributes,
   serverSpanName,
 } from './request-attributes.js';
+import { RESPONSE_STEP, type ResponseStep } from './response-step.js';
+import type { ServerSpanExtras } from './server-span-extras.js';
 
 /** Ends the server span when the response closes: finished, or cut off by the client. */
-function onResponseClose(this: ServerResponse & ContextCarrier): void {
+function onResponseClose(this: ServerResponse & ContextCarrier & ResponseStep): void {
   const ctx = this[REQUEST_CONTEXT];
   const span = ctx === undefined ? undefined : trace.getSpan(ctx);
   if (ctx === undefined || span === undefined || !span.isRecording()) return;
@@ -41,6 +43,7 @@ function onResponseClose(this: ServerResponse & ContextCarrier): void {
   }
   // The client went away before the response was complete: not the server's error, but not a success.
   if (!this.writableFinished) span.setAttribute('error.type', 'aborted');
+  this[RESPONSE_STEP]?.(span, this);
   const metadata = getRPCMetadata(ctx);
   if (metadata?.type === RPCType.HTTP && metadata.route !== undefined) {
     span.setAttribute('http.route', metadata.route);
@@ -74,10 +77,12 @@ function recordThrown(span: Span, error: unknown): void {
  */
 export class HttpServerInstrumentation extends SpanwiseInstrumentation {
   private readonly ignore: IgnoreRule | undefined;
+  private readonly extras: ServerSpanExtras;
 
   constructor(config: HttpConfig = {}) {
     super('@spanwise/core/http-server');
     this.ignore = config.ignoreIncomingRequest;
+    this.extras = config.server ?? {};
   }
 
   protected install(): () => void {
@@ -121,7 +126,12 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
     const method = normalizeMethod(request.method);
     const span = this.tracer.startSpan(serverSpanName(method), { kind: SpanKind.SERVER }, parent);
     // Attributes only for spans that record: a sampled-out request costs no string work.
-    if (span.isRecording()) span.setAttributes(requestAttributes(request as IncomingRequest, method));
+    if (span.isRecording()) {
+      span.setAttributes(requestAttributes(request as IncomingRequest, method));
+      this.extras.onRequest?.(span, request);
+      if (this.extras.onResponse !== undefined)
+        (response as ResponseStep)[RESPONSE_STEP] = this.extras.onResponse;
+    }
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
     (request as ContextCarrier)[REQUEST_CONTEXT] = ctx;
     (response as ContextCarrier)[REQUEST_CONTEXT] = ctx;
