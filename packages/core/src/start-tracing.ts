@@ -1,6 +1,7 @@
 import { EnvReader } from './config/env-reader.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { warnPreloaded } from './diagnostics/load-order.js';
+import { extraInstrumentationEntries } from './instrumentations/extra-instrumentations.js';
 import { selectInstrumentations } from './instrumentations/select-instrumentations.js';
 import { logger } from './logger.js';
 import { installShutdownHandlers } from './shutdown/signal-handlers.js';
@@ -69,10 +70,13 @@ export function startTracingInternal(options: TracingOptions, mode: StartMode): 
   const config = resolveConfig(env, options, mode !== 'api');
   logger.setLevel(config.logLevel);
   const runtime = new TracingRuntime(env, config);
-  const selected = selectInstrumentations(
-    { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
-    mode === 'import',
-  );
+  const selected = [
+    ...selectInstrumentations(
+      { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
+      mode === 'import',
+    ),
+    ...extraInstrumentationEntries(options.instrumentations),
+  ];
   const patching = selected.filter((entry) => entry.channels !== true);
   warnPreloaded(patching.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
   runtime.instrument(selected, mode !== 'import');

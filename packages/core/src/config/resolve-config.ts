@@ -1,5 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogLevel } from '../logger.js';
+import { logger } from '../logger.js';
+import { isSpanProcessor } from '../sdk/guarded-span-processor.js';
 import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 import { type HttpConfig, resolveHttpConfig } from './http-config.js';
@@ -30,6 +33,24 @@ export interface ResolvedConfig {
   maxSpanNames: number;
   handleSignals: boolean;
   http: HttpConfig;
+  /** The user's extra span processors, checked. */
+  spanProcessors: SpanProcessor[];
+}
+
+function resolveSpanProcessors(processors: unknown): SpanProcessor[] {
+  if (processors === undefined) return [];
+  if (!Array.isArray(processors)) {
+    logger.warn('TracingOptions.spanProcessors is not an array of span processors; ignoring it.');
+    return [];
+  }
+  return processors.filter((processor, index) => {
+    if (isSpanProcessor(processor)) return true;
+    logger.warn(
+      `TracingOptions.spanProcessors[${index}] is not a SpanProcessor (onStart, onEnd, forceFlush, shutdown); ` +
+        'leaving it out.',
+    );
+    return false;
+  });
 }
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -77,5 +98,6 @@ export function resolveConfig(
     maxSpanNames: options.maxSpanNames ?? env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1),
     handleSignals: options.handleSignals ?? handleSignalsDefault,
     http: resolveHttpConfig(env, options.http),
+    spanProcessors: resolveSpanProcessors(options.spanProcessors),
   };
 }

@@ -7,6 +7,7 @@ import { SpanNameGuard } from '../diagnostics/span-name-guard.js';
 import { createExportPipeline } from '../export/index.js';
 import { SimpleExportProcessor } from '../simple-export-processor.js';
 import type { ExportStats } from '../types.js';
+import { GuardedSpanProcessor } from './guarded-span-processor.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 
 /** What `stats()`, `forceFlush()` and `shutdown()` need from the processor that exports. */
@@ -37,7 +38,14 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
     resource: createResource(resourceAttributes, config.resourceDetectors),
     sampler: createSampler(config.sampler),
     idGenerator: new PooledIdGenerator(),
-    spanProcessors: [new SpanNameGuard(config.maxSpanNames), exportProcessor],
+    // The user's processors come after the export pipeline, guarded: whatever they do, every span reaches it.
+    spanProcessors: [
+      new SpanNameGuard(config.maxSpanNames),
+      exportProcessor,
+      ...config.spanProcessors.map(
+        (processor) => new GuardedSpanProcessor(processor, config.shutdownTimeoutMs),
+      ),
+    ],
   });
   return { provider, exportProcessor };
 }
