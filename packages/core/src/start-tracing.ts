@@ -2,6 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { EnvReader } from './config/env-reader.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { warnPreloaded } from './diagnostics/load-order.js';
+import { extraInstrumentationEntries } from './instrumentations/extra-instrumentations.js';
 import { supportsSyncImportHooks } from './instrumentations/import-hooks.js';
 import { selectInstrumentations } from './instrumentations/select-instrumentations.js';
 import { logger } from './logger.js';
@@ -78,10 +79,13 @@ export function startTracingInternal(options: TracingOptions, mode: StartMode): 
   const stranded = mode === 'api' ? esmApiProxy() : undefined;
   const runtime = new TracingRuntime(env, config);
   stranded?.setDelegate(trace.getTracerProvider());
-  const selected = selectInstrumentations(
-    { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
-    imports === undefined,
-  );
+  const selected = [
+    ...selectInstrumentations(
+      { enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations },
+      imports === undefined,
+    ),
+    ...extraInstrumentationEntries(options.instrumentations),
+  ];
   const patching = selected.filter((entry) => entry.channels !== true);
   warnPreloaded(patching.filter((entry) => !entry.builtin).flatMap((entry) => entry.modules));
   runtime.instrument(selected, imports);

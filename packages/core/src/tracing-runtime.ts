@@ -112,10 +112,10 @@ export class TracingRuntime implements TracingHandle {
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
-    const redactor = this.redactor;
-    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry, { redactor }));
+    const settings = { redactor: this.redactor, http: this.config.http };
+    const instrumentations = entries.flatMap((entry) => createInstrumentations(entry, settings));
     if (instrumentations.length === 0) return;
-    const tracerProvider = new RedactingTracerProvider(trace.getTracerProvider(), redactor);
+    const tracerProvider = new RedactingTracerProvider(trace.getTracerProvider(), this.redactor);
     for (const instrumentation of instrumentations) {
       instrumentation.setTracerProvider(tracerProvider);
       if (instrumentation.getConfig().enabled !== true) instrumentation.enable();

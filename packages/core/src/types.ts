@@ -1,4 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { HttpOptions } from './http-options.js';
 
 /** Why a span was dropped instead of exported. Every drop is counted under exactly one reason. */
 export interface DroppedSpans {
@@ -85,19 +88,6 @@ export interface ExportConfig {
   probeIntervalMs?: number;
 }
 
-/** HTTP settings of {@link TracingOptions}. */
-export interface HttpOptions {
-  /**
-   * Query parameters whose values read `REDACTED` in `url.query` (server spans) and `url.full` (HTTP client,
-   * `fetch` and undici spans), matched case-insensitively. Replaces the default list
-   * (`DEFAULT_REDACTED_QUERY_PARAMS`: common credentials such as `password`, `token`, `api_key`, and the
-   * semantic conventions' signature parameters), as `SPANWISE_REDACTED_QUERY_PARAMS` does; extend it with
-   * `[...DEFAULT_REDACTED_QUERY_PARAMS, 'my_key']`, turn it off with `[]`. A user and password in `url.full`
-   * (`https://user:pass@host/`) always read `REDACTED:REDACTED`.
-   */
-  redactedQueryParams?: readonly string[];
-}
-
 /** Options for {@link startTracing}. Each one overrides the matching environment variable. */
 export interface TracingOptions {
   /** `service.name`; else `OTEL_SERVICE_NAME`, else the app's package.json name. */
@@ -116,8 +106,12 @@ export interface TracingOptions {
   resourceDetectors?: string[];
   /** `'otlp'` (default), `'console'` or `'none'`, like `OTEL_TRACES_EXPORTER`. */
   exporter?: 'otlp' | 'console' | 'none';
-  /** Sampler name as in `OTEL_TRACES_SAMPLER`, e.g. `parentbased_traceidratio`. */
-  sampler?: string;
+  /**
+   * Sampler name as in `OTEL_TRACES_SAMPLER`, e.g. `parentbased_traceidratio`, or a `Sampler` object
+   * (anything with `shouldSample` and `toString`), used as the SDK's sampler as is: wrap it in a
+   * `ParentBasedSampler` yourself to follow the caller's decision.
+   */
+  sampler?: string | Sampler;
   /** Sampler argument, as in `OTEL_TRACES_SAMPLER_ARG`. */
   samplerArg?: number;
   /** Propagators as in `OTEL_PROPAGATORS`, e.g. `['tracecontext', 'baggage', 'b3']`. */
@@ -132,7 +126,18 @@ export interface TracingOptions {
   handleSignals?: boolean;
   /** Distinct span names per tracer before the cardinality warning (`SPANWISE_MAX_SPAN_NAMES`, default 1000). */
   maxSpanNames?: number;
-  /** HTTP settings: which query parameters are redacted. */
+  /**
+   * More OpenTelemetry span processors, beside Spanwise's export pipeline (which stays the exporter, its
+   * accounting exact). They see every span the pipeline sees, after it; a throw is reported once and
+   * swallowed, and their `forceFlush`/`shutdown` are bounded by the shutdown deadline.
+   */
+  spanProcessors?: SpanProcessor[];
+  /**
+   * More OpenTelemetry instrumentations, enabled like the built-in ones: on the first `require` of a module
+   * they patch (or at once when they patch none). Not subject to `OTEL_NODE_*_INSTRUMENTATIONS`.
+   */
+  instrumentations?: Instrumentation[];
+  /** HTTP: incoming requests to leave out of traces, redacted query parameters, headers to record, hooks on the spans. */
   http?: HttpOptions;
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { diag } from '@opentelemetry/api';
+import { watchGatewayConnections } from './gateway-connection.js';
 import { HandlerSpanInterceptor } from './handler-span.interceptor.js';
 import { nameRoutesOf } from './http-adapter-routes.js';
 import { createRouteSpanMethod, isRouteHandlerSpan } from './route-handler-span.js';
@@ -14,6 +15,10 @@ const PATH_METADATA = 'path';
 const PATTERN_HANDLER_METADATA = 'microservices:handler_type';
 /** `@UseInterceptors()` of `@nestjs/common` lists a method's interceptors here. */
 const INTERCEPTORS_METADATA = '__interceptors__';
+/** `@WebSocketGateway()` of `@nestjs/websockets` marks a gateway class with this. */
+const GATEWAY_METADATA = 'websockets:is_gateway';
+/** `@SubscribeMessage()` of `@nestjs/websockets` marks a gateway's message handler with this. */
+const MESSAGE_MAPPING_METADATA = 'websockets:message_mapping';
 
 /** What this installer reads off Nest's `InstanceWrapper` of a controller. */
 interface ControllerWrapper {
@@ -60,7 +65,9 @@ function addInterceptor(method: AnyMethod, interceptor: HandlerSpanInterceptor):
  *   route's handler span (no interceptor, so Nest keeps its direct, Observable-free path for the request);
  * - the HTTP adapter names each request's server span after its route before guards run;
  * - each `@MessagePattern` / `@EventPattern` handler gets {@link HandlerSpanInterceptor}, which needs the
- *   message's context to find the parent span.
+ *   message's context to find the parent span;
+ * - so does each `@SubscribeMessage` handler of a `@WebSocketGateway`, and the WebSocket adapter is watched
+ *   so each client's handshake (its trace context) is known when its messages arrive.
  */
 @Injectable()
 export class HandlerSpanInstaller {
@@ -69,16 +76,39 @@ export class HandlerSpanInstaller {
     @Inject(ModulesContainer) modules: ModulesContainer,
     @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
     @Inject(HandlerSpanInterceptor) interceptor: HandlerSpanInterceptor,
+    @Inject(ApplicationConfig) applicationConfig: ApplicationConfig,
   ) {
     if (!settings.handlerSpans) return;
+    let gateways = 0;
     for (const module of modules.values()) {
       for (const wrapper of module.controllers.values()) {
         instrumentController(wrapper as ControllerWrapper, interceptor);
       }
+      for (const wrapper of module.providers.values()) {
+        if (instrumentGateway(wrapper as ControllerWrapper, interceptor)) gateways++;
+      }
     }
+    if (gateways > 0) watchGatewayConnections(applicationConfig);
     const adapter: unknown = adapterHost.httpAdapter;
     if (typeof adapter === 'object' && adapter !== null) nameRoutesOf(adapter);
   }
+}
+
+/** Puts the handler-span interceptor on a gateway's `@SubscribeMessage` handlers; false for a non-gateway. */
+function instrumentGateway(wrapper: ControllerWrapper, interceptor: HandlerSpanInterceptor): boolean {
+  const ctor = wrapper.metatype;
+  if (typeof ctor !== 'function' || Reflect.getMetadata(GATEWAY_METADATA, ctor) !== true) return false;
+  const prototype = ctor.prototype as object;
+  for (const key of methodNamesOf(prototype)) {
+    const descriptor = findDescriptor(prototype, key);
+    if (descriptor === undefined || typeof descriptor.value !== 'function') continue;
+    const method = descriptor.value as AnyMethod;
+    if (Reflect.getMetadata(MESSAGE_MAPPING_METADATA, method) !== true) continue;
+    addInterceptor(method, interceptor);
+    const own = ownMethodOf(wrapper.instance, key);
+    if (own !== undefined) addInterceptor(own, interceptor);
+  }
+  return true;
 }
 
 function instrumentController(wrapper: ControllerWrapper, interceptor: HandlerSpanInterceptor): void {

@@ -5,8 +5,16 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
-import { type Attributes, context, isSpanContextValid, SpanKind, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  isSpanContextValid,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
+import { connectionContext } from './gateway-connection.js';
 import { messageParentContext } from './message-context.js';
 import { tracedOriginal, tracedSpec } from './traced-method.js';
 import { traceObservable } from './traced-observable.js';
@@ -19,19 +27,38 @@ import { TRACING_SETTINGS } from './tracing-settings.provider.js';
 const PATTERN_HANDLER_METADATA = 'microservices:handler_type';
 const EVENT_HANDLER = 2;
 
-function patternOf(rpcContext: unknown): string | undefined {
-  const getPattern = (rpcContext as { getPattern?: unknown } | null)?.getPattern;
+function patternOf(host: unknown): string | undefined {
+  const getPattern = (host as { getPattern?: unknown } | null)?.getPattern;
   if (typeof getPattern !== 'function') return undefined;
-  const pattern: unknown = getPattern.call(rpcContext);
-  return typeof pattern === 'string' ? pattern : undefined;
+  try {
+    const pattern: unknown = getPattern.call(host);
+    return typeof pattern === 'string' ? pattern : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A handler's message: its pattern and the context its span continues. */
+function messageOf(
+  executionContext: ExecutionContext,
+  active: Context,
+): { pattern: string | undefined; parent: Context } {
+  if (executionContext.getType() === 'ws') {
+    // A gateway message continues the context its client sent when it connected.
+    const ws = executionContext.switchToWs();
+    return { pattern: patternOf(ws), parent: connectionContext(ws.getClient()) };
+  }
+  const rpcContext: unknown = executionContext.switchToRpc().getContext();
+  return { pattern: patternOf(rpcContext), parent: messageParentContext(rpcContext, active) };
 }
 
 /**
  * Opens the handler span of a microservice handler (`Controller.method`, a child of the context the message
- * carried, with `nestjs.pattern`). The span covers interceptors after this one, pipes, the handler and the
- * whole of its result, Observables included. `TracingModule` puts it on each `@MessagePattern` and
- * `@EventPattern` handler; HTTP routes get their handler span without an interceptor, and this one lets
- * them through untouched.
+ * carried, with `nestjs.pattern`) or of a WebSocket gateway handler (`Gateway.method`, a child of the
+ * context the client sent when it connected). The span covers interceptors after this one, pipes, the
+ * handler and the whole of its result, Observables included. `TracingModule` puts it on each
+ * `@MessagePattern`, `@EventPattern` and `@SubscribeMessage` handler; HTTP routes get their handler span
+ * without an interceptor, and this one lets them through untouched.
  */
 @Injectable()
 export class HandlerSpanInterceptor implements NestInterceptor {
@@ -41,16 +68,14 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     const active = context.active();
     if (
       !this.settings.handlerSpans ||
-      executionContext.getType() !== 'rpc' ||
+      (executionContext.getType() !== 'rpc' && executionContext.getType() !== 'ws') ||
       active.getValue(HANDLER_SPAN_KEY) !== undefined
     ) {
       return next.handle();
     }
     const handler = executionContext.getHandler();
-    const rpcContext: unknown = executionContext.switchToRpc().getContext();
     const isEvent = Reflect.getMetadata(PATTERN_HANDLER_METADATA, handler) === EVENT_HANDLER;
-    const pattern = patternOf(rpcContext);
-    const parent = messageParentContext(rpcContext, active);
+    const { pattern, parent } = messageOf(executionContext, active);
     const spec = tracedSpec(handler);
     const name = spec?.name ?? `${executionContext.getClass().name}.${handler.name}`;
     const attributes: Attributes = { ...spec?.options.attributes };

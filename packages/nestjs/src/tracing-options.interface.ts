@@ -13,12 +13,19 @@ export interface TracingModuleOptions {
    * RpcException or a WsException.
    */
   isExpectedError?: ExpectedErrorPredicate;
+  /**
+   * Add `trace_id`, `span_id` and `trace_flags` to the records Nest's own `ConsoleLogger` writes inside a
+   * span (JSON mode: fields; text mode: at the end of the line). pino and winston are correlated by
+   * `@spanwise/core` instead. Default: true.
+   */
+  logCorrelation?: boolean;
 }
 
 /** The validated options with their defaults applied. */
 export interface TracingSettings {
   readonly handlerSpans: boolean;
   readonly isExpectedError: ExpectedErrorPredicate | undefined;
+  readonly logCorrelation: boolean;
 }
 
 /** Implemented by a class given to `TracingModule.forRootAsync({ useClass })`. */

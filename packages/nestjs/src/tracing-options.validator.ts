@@ -1,6 +1,7 @@
 import type { TracingModuleOptions, TracingSettings } from './tracing-options.interface.js';
 
-const KNOWN: ReadonlySet<string> = new Set(['handlerSpans', 'isExpectedError']);
+const KNOWN: ReadonlySet<string> = new Set(['handlerSpans', 'isExpectedError', 'logCorrelation']);
+const DEFAULTS: TracingSettings = { handlerSpans: true, isExpectedError: undefined, logCorrelation: true };
 
 /** A short, printable form of an option value for a warning. */
 function show(value: unknown): string {
@@ -20,24 +21,23 @@ export function validateTracingOptions(options: unknown, warn: (message: string)
   const value = options ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     warn(`TracingModule options must be an object, got ${show(value)}; using the defaults.`);
-    return { handlerSpans: true, isExpectedError: undefined };
+    return { ...DEFAULTS };
   }
   for (const key of Object.keys(value)) {
     if (!KNOWN.has(key)) {
       warn(`Unknown TracingModule option "${key}" (the options are ${[...KNOWN].join(', ')}); ignoring it.`);
     }
   }
-  const { handlerSpans, isExpectedError } = value as TracingModuleOptions;
-  let settings: TracingSettings = { handlerSpans: true, isExpectedError: undefined };
-  if (handlerSpans === undefined || typeof handlerSpans === 'boolean') {
-    settings = { ...settings, handlerSpans: handlerSpans ?? true };
-  } else {
-    warn(
-      `TracingModule option "handlerSpans" is ${show(handlerSpans)}, not a boolean; using the default (true).`,
-    );
+  const { handlerSpans, isExpectedError, logCorrelation } = value as TracingModuleOptions;
+  const settings: { -readonly [K in keyof TracingSettings]: TracingSettings[K] } = { ...DEFAULTS };
+  for (const name of ['handlerSpans', 'logCorrelation'] as const) {
+    const flag = name === 'handlerSpans' ? handlerSpans : logCorrelation;
+    if (flag === undefined) continue;
+    if (typeof flag === 'boolean') settings[name] = flag;
+    else warn(`TracingModule option "${name}" is ${show(flag)}, not a boolean; using the default (true).`);
   }
   if (isExpectedError === undefined || typeof isExpectedError === 'function') {
-    settings = { ...settings, isExpectedError };
+    settings.isExpectedError = isExpectedError;
   } else {
     warn(
       `TracingModule option "isExpectedError" is ${show(isExpectedError)}, not a function (error) => boolean; ` +

@@ -105,12 +105,16 @@ describe('TracingModule options', () => {
       'TracingModule: TracingModule option "handlerSpans" is "yes", not a boolean; using the default (true).',
     ],
     [
+      { logCorrelation: 1 },
+      'TracingModule: TracingModule option "logCorrelation" is 1, not a boolean; using the default (true).',
+    ],
+    [
       { isExpectedError: true },
       'TracingModule: TracingModule option "isExpectedError" is true, not a function',
     ],
     [
       { handlerSpan: true },
-      'TracingModule: Unknown TracingModule option "handlerSpan" (the options are handlerSpans, isExpectedError); ignoring it.',
+      'TracingModule: Unknown TracingModule option "handlerSpan" (the options are handlerSpans, isExpectedError, logCorrelation); ignoring it.',
     ],
   ])('boots with %o, logging the option, the value and the default', async (options, message) => {
     const logger = new CapturingLogger();

@@ -1,8 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { LogLevel } from '../logger.js';
+import { logger } from '../logger.js';
+import { isSpanProcessor } from '../sdk/guarded-span-processor.js';
 import type { ExportConfig, TracingOptions } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 import { mergeExportOptions, wholeOption } from './export-options.js';
+import { type HttpConfig, resolveHttpConfig } from './http-config.js';
 import { resolveExportConfig } from './otlp-config.js';
 import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
 import { resolveRedactedQueryParams } from './redacted-query-params.js';
@@ -32,6 +36,25 @@ export interface ResolvedConfig {
   handleSignals: boolean;
   /** Query parameters whose values are redacted in `url.query` and `url.full`. */
   redactedQueryParams: readonly string[];
+  http: HttpConfig;
+  /** The user's extra span processors, checked. */
+  spanProcessors: SpanProcessor[];
+}
+
+function resolveSpanProcessors(processors: unknown): SpanProcessor[] {
+  if (processors === undefined) return [];
+  if (!Array.isArray(processors)) {
+    logger.warn('TracingOptions.spanProcessors is not an array of span processors; ignoring it.');
+    return [];
+  }
+  return processors.filter((processor, index) => {
+    if (isSpanProcessor(processor)) return true;
+    logger.warn(
+      `TracingOptions.spanProcessors[${index}] is not a SpanProcessor (onStart, onEnd, forceFlush, shutdown); ` +
+        'leaving it out.',
+    );
+    return false;
+  });
 }
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -104,5 +127,7 @@ export function resolveConfig(
         : wholeOption(env, 'maxSpanNames', options.maxSpanNames, 1, maxSpanNames),
     handleSignals: options.handleSignals ?? handleSignalsDefault,
     redactedQueryParams: resolveRedactedQueryParams(env, options.http?.redactedQueryParams),
+    http: resolveHttpConfig(env, options.http),
+    spanProcessors: resolveSpanProcessors(options.spanProcessors),
   };
 }

@@ -42,7 +42,9 @@ function warnUnusedArg(env: EnvReader, sampler: SamplerName, explicit: number | 
 
 /** A validated sampler choice: built into an SDK sampler only when the SDK loads (see `createSampler`). */
 export interface SamplerSpec {
-  name: SamplerName;
+  name: SamplerName | 'custom';
+  /** The user's own sampler, for `name: 'custom'`. */
+  custom?: Sampler;
   /** The ratio of the `traceidratio` samplers; 1 for the others. */
   ratio: number;
 }
@@ -51,9 +53,12 @@ export interface SamplerSpec {
  * The sampler named by the option or `OTEL_TRACES_SAMPLER` (default `parentbased_always_on`). An unknown
  * name warns and falls back to the default, so a typo never turns tracing off.
  */
-export function resolveSampler(env: EnvReader, name?: string, arg?: number): SamplerSpec {
+export function resolveSampler(env: EnvReader, name?: string | Sampler, arg?: number): SamplerSpec {
   let chosen: SamplerName = 'parentbased_always_on';
-  if (name !== undefined) {
+  if (typeof name === 'object' && name !== null) {
+    if (typeof name.shouldSample === 'function') return { name: 'custom', custom: name, ratio: 1 };
+    env.invalid('sampler', String(name), 'a sampler name or an object with shouldSample()', chosen);
+  } else if (typeof name === 'string') {
     const match = SAMPLERS.find((s) => s === name.toLowerCase());
     if (match === undefined) env.invalid('sampler', name, `one of ${SAMPLERS.join(', ')}`, chosen);
     else chosen = match;
@@ -68,6 +73,7 @@ export function resolveSampler(env: EnvReader, name?: string, arg?: number): Sam
 /** The SDK sampler for a spec; it requires `@opentelemetry/sdk-trace`, so call it only once the SDK loads. */
 export function createSampler(spec: SamplerSpec): Sampler {
   const sdk = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  if (spec.custom !== undefined) return spec.custom;
   switch (spec.name) {
     case 'always_on':
       return new sdk.AlwaysOnSampler();

@@ -1,4 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { HttpConfig } from '../config/http-config.js';
 import { FastifyHandlerInstrumentation } from './fastify-handler-instrumentation.js';
 import { HttpServerInstrumentation } from './http-server/http-server-instrumentation.js';
 import type { UrlRedactor } from './url-redactor.js';
@@ -7,6 +8,8 @@ import type { UrlRedactor } from './url-redactor.js';
 export interface InstrumentationSettings {
   /** Redacts `url.query` and `url.full`: the configured query parameters, and a URL's user and password. */
   redactor: UrlRedactor;
+  /** Ignored requests, captured headers and hooks. */
+  http: HttpConfig;
 }
 
 /** One instrumentation Spanwise can enable, and what it instruments. */
@@ -39,11 +42,12 @@ export const CATALOG: readonly CatalogEntry[] = [
     // Server spans are Spanwise's own (see http-server-instrumentation.ts); client spans are OpenTelemetry's.
     // Its `redactedQueryParams` matches names exactly; the tracer provider every instrumentation gets
     // (redacting-tracer-provider.ts) then catches any other spelling, so the one list applies either way.
-    create: ({ redactor }) => [
-      new HttpServerInstrumentation(redactor),
+    create: ({ redactor, http }) => [
+      new HttpServerInstrumentation(http, redactor),
       new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)({
         disableIncomingRequestInstrumentation: true,
         redactedQueryParams: [...redactor.list],
+        ...http.client?.http,
       }),
     ],
   },
@@ -53,7 +57,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     modules: [],
     builtin: true,
     defaultOn: true,
-    create: () => new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)(),
+    create: (settings) =>
+      new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)(
+        settings.http.client?.undici,
+      ),
   },
   {
     name: 'express',
@@ -115,6 +122,25 @@ export const CATALOG: readonly CatalogEntry[] = [
       new (require('@opentelemetry/instrumentation-graphql').GraphQLInstrumentation)({
         ignoreTrivialResolveSpans: true,
         mergeItems: true,
+      }),
+  },
+  {
+    name: 'pino',
+    modules: ['pino'],
+    defaultOn: true,
+    // Log correlation only: records get trace_id, span_id and trace_flags. Log sending (a second stream per
+    // logger, shipping every line to an OpenTelemetry logs pipeline Spanwise does not run) stays off.
+    create: () =>
+      new (require('@opentelemetry/instrumentation-pino').PinoInstrumentation)({ disableLogSending: true }),
+  },
+  {
+    name: 'winston',
+    modules: ['winston'],
+    defaultOn: true,
+    // Log correlation only; log sending would look for @opentelemetry/winston-transport and warn without it.
+    create: () =>
+      new (require('@opentelemetry/instrumentation-winston').WinstonInstrumentation)({
+        disableLogSending: true,
       }),
   },
   {

@@ -8,6 +8,7 @@ import { createExportPipeline } from '../export/index.js';
 import { PropagatedDecisionSampler } from '../propagation/propagated-decision-sampler.js';
 import { SimpleExportProcessor } from '../simple-export-processor.js';
 import type { ExportStats } from '../types.js';
+import { GuardedSpanProcessor } from './guarded-span-processor.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 
 /** What `stats()`, `forceFlush()` and `shutdown()` need from the processor that exports. */
@@ -41,7 +42,14 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
     // B3 and ottrace can carry "no decision" and "deny without ids", which only the sampler can honour.
     sampler: new PropagatedDecisionSampler(createSampler(config.sampler)),
     idGenerator: new PooledIdGenerator(),
-    spanProcessors: [new SpanNameGuard(config.maxSpanNames), exportProcessor],
+    // The user's processors come after the export pipeline, guarded: whatever they do, every span reaches it.
+    spanProcessors: [
+      new SpanNameGuard(config.maxSpanNames),
+      exportProcessor,
+      ...config.spanProcessors.map(
+        (processor) => new GuardedSpanProcessor(processor, config.shutdownTimeoutMs),
+      ),
+    ],
   });
   return { provider, exportProcessor };
 }

@@ -9,6 +9,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { HttpConfig } from '../../config/http-config.js';
 import { serverDrain } from '../../shutdown/server-drain.js';
 import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
 import { DEFAULT_REDACTED_QUERY_PARAMS, UrlRedactor } from '../url-redactor.js';
@@ -19,15 +20,18 @@ import {
   REQUEST_CONTEXT,
   replaceEmit,
 } from './emitter-context.js';
+import { type IgnoreRule, serveIgnored } from './ignored-request.js';
 import {
   type IncomingRequest,
   normalizeMethod,
   requestAttributes,
   serverSpanName,
 } from './request-attributes.js';
+import { RESPONSE_STEP, type ResponseStep } from './response-step.js';
+import type { ServerSpanExtras } from './server-span-extras.js';
 
 /** Ends the server span when the response closes: finished, or cut off by the client. */
-function onResponseClose(this: ServerResponse & ContextCarrier): void {
+function onResponseClose(this: ServerResponse & ContextCarrier & ResponseStep): void {
   serverDrain.ended(this);
   const ctx = this[REQUEST_CONTEXT];
   const span = ctx === undefined ? undefined : trace.getSpan(ctx);
@@ -42,6 +46,7 @@ function onResponseClose(this: ServerResponse & ContextCarrier): void {
   }
   // The client went away before the response was complete: not the server's error, but not a success.
   if (!this.writableFinished) span.setAttribute('error.type', 'aborted');
+  this[RESPONSE_STEP]?.(span, this);
   const metadata = getRPCMetadata(ctx);
   if (metadata?.type === RPCType.HTTP && metadata.route !== undefined) {
     span.setAttribute('http.route', metadata.route);
@@ -74,9 +79,20 @@ function recordThrown(span: Span, error: unknown): void {
  * the OpenTelemetry instrumentation.
  */
 export class HttpServerInstrumentation extends SpanwiseInstrumentation {
-  /** `redactor`: which query parameters read `REDACTED` in `url.query` (the default list unless given). */
-  constructor(private readonly redactor = new UrlRedactor(DEFAULT_REDACTED_QUERY_PARAMS)) {
+  private readonly ignore: IgnoreRule | undefined;
+  private readonly extras: ServerSpanExtras;
+
+  /**
+   * `config`: ignored requests, captured headers and hooks; `redactor`: which query parameters read
+   * `REDACTED` in `url.query` (the default list unless given).
+   */
+  constructor(
+    config: HttpConfig = {},
+    private readonly redactor = new UrlRedactor(DEFAULT_REDACTED_QUERY_PARAMS),
+  ) {
     super('@spanwise/core/http-server');
+    this.ignore = config.ignoreIncomingRequest;
+    this.extras = config.server ?? {};
   }
 
   protected install(): () => void {
@@ -115,12 +131,17 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
   }
 
   private serve(server: unknown, emit: Emit, request: IncomingMessage, response: ServerResponse): boolean {
+    if (this.ignore?.(request) === true) return serveIgnored(server, emit, request, response);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const method = normalizeMethod(request.method);
     const span = this.tracer.startSpan(serverSpanName(method), { kind: SpanKind.SERVER }, parent);
     // Attributes only for spans that record: a sampled-out request costs no string work.
-    if (span.isRecording())
+    if (span.isRecording()) {
       span.setAttributes(requestAttributes(request as IncomingRequest, method, this.redactor));
+      this.extras.onRequest?.(span, request);
+      if (this.extras.onResponse !== undefined)
+        (response as ResponseStep)[RESPONSE_STEP] = this.extras.onResponse;
+    }
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
     (request as ContextCarrier)[REQUEST_CONTEXT] = ctx;
     (response as ContextCarrier)[REQUEST_CONTEXT] = ctx;
