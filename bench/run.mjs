@@ -5,6 +5,7 @@ import { writeResult } from './lib/results.mjs';
 import { takeRunLock } from './lib/run-lock.mjs';
 import { runAmqp } from './scenarios/amqp.mjs';
 import { runDecorators } from './scenarios/decorators.mjs';
+import { runFirstExports } from './scenarios/first-exports.mjs';
 import { runHttp } from './scenarios/http.mjs';
 import { runOutage } from './scenarios/outage.mjs';
 import { runStartup } from './scenarios/startup.mjs';
@@ -15,6 +16,7 @@ const SCENARIOS = {
   startup: runStartup,
   outage: runOutage,
   amqp: runAmqp,
+  'first-exports': runFirstExports,
 };
 
 const log = (line) => process.stdout.write(`${line}\n`);

@@ -3,7 +3,9 @@
 // export requests, body bytes and spans (walking the protobuf wire format of ExportTraceServiceRequest,
 // or parsing OTLP/JSON), and can play a blackholed collector that reads requests and never answers.
 //
-// IPC: `counts` -> { requests, bytes, spans, names, otherRequests }, `reset`, `mode` ('up' | 'blackhole').
+// IPC: `counts` -> { requests, bytes, spans, names, otherRequests }, `reset`, `mode` ('up' | 'blackhole'),
+// `answer` (what a 200 carries: 'empty' (default) | 'partial-success' (`{"partialSuccess":{}}` in JSON, as
+// the Collector answers; empty in protobuf) | 'garbage' (100 KiB of random bytes, a proxy's error page).
 //
 // BENCH_RECEIVER=cli swaps in @spanwise/cli's startReceiver(), which decodes every span with the official
 // schema: a cross-check of the counting here, but heavier on the core it shares with the load generator.
@@ -11,6 +13,8 @@ const http = require('node:http');
 const zlib = require('node:zlib');
 
 let mode = 'up';
+let answer = 'empty';
+const GARBAGE = require('node:crypto').randomBytes(100 * 1024);
 let counts = fresh();
 const held = new Set();
 
@@ -79,6 +83,12 @@ function countJson(buf) {
   }
 }
 
+function answerBody(json) {
+  if (answer === 'garbage') return GARBAGE;
+  if (answer === 'partial-success' && json) return '{"partialSuccess":{}}';
+  return json ? '{}' : '';
+}
+
 function addName(name) {
   counts.names[name] = (counts.names[name] ?? 0) + 1;
 }
@@ -107,7 +117,7 @@ const server = http.createServer((req, res) => {
       if (json) countJson(body);
       else countProtobuf(body);
       res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
-      res.end(json ? '{}' : '');
+      res.end(answerBody(json));
     } catch (err) {
       res.writeHead(400).end(String(err));
     }
@@ -119,6 +129,9 @@ const handlers = {
   counts: () => counts,
   reset: () => {
     counts = fresh();
+  },
+  answer: (a) => {
+    answer = a;
   },
   mode: (m) => {
     mode = m;

@@ -26,6 +26,8 @@ export const config = {
   warmupS: int('BENCH_WARMUP_S', 2),
   /** Outage scenario: a fixed request rate (req/s) instead of as-fast-as-answered load. */
   outageRate: process.env.BENCH_OUTAGE_RATE ? int('BENCH_OUTAGE_RATE', 0) : null,
+  /** First-exports scenario: the steady request rate (req/s) of every run. */
+  firstExportsRate: int('BENCH_FIRST_EXPORTS_RATE', 300),
   /** Concurrent autocannon connections. */
   connections: int('BENCH_CONNECTIONS', 50),
   /** Start-up scenario: runs per variant per round. */

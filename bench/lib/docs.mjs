@@ -49,6 +49,12 @@ const KNOBS = {
     ['BENCH_CONNECTIONS', 'connections'],
     ['BENCH_OUTAGE_RATE', 'outageRate'],
   ],
+  'first-exports': [
+    ['BENCH_ROUNDS', 'rounds'],
+    ['BENCH_DURATION_S', 'durationS'],
+    ['BENCH_CONNECTIONS', 'connections'],
+    ['BENCH_FIRST_EXPORTS_RATE', 'firstExportsRate'],
+  ],
   amqp: [
     ['BENCH_ROUNDS', 'rounds'],
     ['BENCH_AMQP_MESSAGES', 'amqpMessages'],
@@ -295,7 +301,44 @@ function amqp(r) {
   ];
 }
 
-const RENDER = { http, decorators, startup, outage, amqp };
+function firstExports(r) {
+  const rows = [];
+  for (const [name, c] of Object.entries(r.cases)) {
+    for (const [setup, s] of Object.entries(c.setups)) {
+      rows.push([
+        name,
+        c.collector,
+        setup,
+        `${s.eldMaxMs.median} (${s.eldMaxMs.range.join('–')})`,
+        setup === 'spanwise' && c.extraEldMaxMs
+          ? `${c.extraEldMaxMs.median} (${c.extraEldMaxMs.range.join(' to ')})`
+          : null,
+        s.eldP99Ms.median,
+        s.latencyP99Ms.median,
+      ]);
+    }
+  }
+  return [
+    `### 6. ${r.title}`,
+    reproduce(r),
+    `${when(r)}. ${r.load.rounds} interleaved rounds; ${r.window}; ${r.load.durationS} s at ${r.load.rate} req/s over ${r.load.connections} connections. ${cores(r.cores)}. Max event-loop delay is \`perf_hooks.monitorEventLoopDelay({ resolution: 10 })\` in the app over the window: median (range over rounds); the extra is paired with the untraced run of the same round and case.`,
+    table(
+      [
+        'protocol / case',
+        'collector answers',
+        'set-up',
+        'max event-loop delay ms',
+        'extra over untraced ms',
+        'event-loop delay p99 ms',
+        'latency p99 ms',
+      ],
+      rows,
+    ),
+    code([r.commands.app, r.commands.load]),
+  ];
+}
+
+const RENDER = { http, decorators, startup, outage, amqp, 'first-exports': firstExports };
 
 function machine(results) {
   const any = Object.values(results)[0];

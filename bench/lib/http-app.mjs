@@ -96,7 +96,8 @@ function load(url, durationS, rate) {
 }
 
 /**
- * Starts one variant's app on the app core, its OTLP endpoint set, and returns its handle:
+ * Starts one variant's app on the app core, its OTLP endpoint set (and `env` on top of the variant's), and
+ * returns its handle:
  * - `load(durationS, rate?)`: unmeasured load (warm-up);
  * - `measure(durationS, { rate, profileFile, flush })`: autocannon's figures plus, from the app, CPU per
  *   request, event-loop delay, RSS and retained-heap growth over that window (and a CPU profile of it);
@@ -104,10 +105,11 @@ function load(url, durationS, rate) {
  * - `drain()`: flush until no new span ends, then the app's counters; `counts()`: counters without a flush;
  * - `exit()`: an orderly exit over IPC, SIGTERM/SIGKILL if that fails.
  */
-export async function startHttpApp(name, { endpoint, gc = false }) {
+export async function startHttpApp(name, { endpoint, gc = false, env: extra = {} }) {
   const v = HTTP_VARIANTS[name];
   const env = {
     ...v.env,
+    ...extra,
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     OTEL_SERVICE_NAME: 'bench-http',
     NODE_ENV: 'production',

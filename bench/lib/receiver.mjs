@@ -4,7 +4,7 @@ import { placement, startNode } from './procs.mjs';
 
 /**
  * Starts the OTLP sink (apps/receiver.cjs) on the receiver's core. Resolves with
- * `{ endpoint, counts(), reset(), mode(m), stop() }`.
+ * `{ endpoint, counts(), reset(), mode(m), answer(a), stop() }`.
  */
 export async function startSink() {
   const proc = await startNode(placement.receiver, [join(appsDir, 'receiver.cjs')]);
@@ -13,6 +13,7 @@ export async function startSink() {
     counts: () => proc.request({ cmd: 'counts' }),
     reset: () => proc.request({ cmd: 'reset' }),
     mode: (mode) => proc.request({ cmd: 'mode', mode }),
+    answer: (answer) => proc.request({ cmd: 'answer', mode: answer }),
     stop: () => proc.stop(),
   };
 }

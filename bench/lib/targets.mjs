@@ -94,5 +94,17 @@ export function evaluateTargets(results) {
       ),
     );
   }
+
+  for (const [name, c] of Object.entries(results['first-exports']?.cases ?? {})) {
+    const extra = c.extraEldMaxMs;
+    add(
+      '6 first exports',
+      check(
+        `${name}: max event-loop delay <= untraced + 5 ms (paired median)`,
+        extra ? `${extra.median >= 0 ? '+' : ''}${extra.median} ms (${extra.range.join(' to ')})` : null,
+        extra?.median <= 5,
+      ),
+    );
+  }
   return rows;
 }

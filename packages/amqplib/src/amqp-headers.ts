@@ -2,14 +2,16 @@ import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { type HeaderCarrier, headersGetter, headersSetter } from '@spanwise/core';
 
 /**
- * Longest header value the getter hands to a propagator, in characters. W3C `baggage` is the largest
+ * Longest header value the getter hands to a propagator, in characters (bytes for a Buffer, which is then
+ * not decoded: `@spanwise/core`'s `headersGetter` applies the same limit first). W3C `baggage` is the largest
  * propagation header at 8192 bytes; anything longer is hostile or broken and reads as absent.
  */
 export const MAX_HEADER_VALUE_LENGTH = 8192;
 
 /**
- * {@link TextMapGetter} for AMQP header tables: keys match case-insensitively, Buffer values (AMQP byte
- * arrays) read as UTF-8, arrays yield their first element. Nested tables, values longer than
+ * {@link TextMapGetter} for AMQP header tables: keys match case-insensitively (one index per table and
+ * extract, not a scan per lookup), Buffer values (AMQP byte arrays) read as UTF-8, arrays yield their first
+ * element. Nested tables, values longer than
  * {@link MAX_HEADER_VALUE_LENGTH} and non-object carriers read as absent; it never throws.
  */
 export const amqpHeadersGetter: TextMapGetter<HeaderCarrier | null | undefined> = {

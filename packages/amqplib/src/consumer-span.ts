@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   type Context,
   type Link,
   propagation,
@@ -13,7 +14,9 @@ import {
   ATTR_DELIVERY_TAG,
   ATTR_OPERATION_NAME,
   ATTR_OPERATION_TYPE,
+  ATTR_SUBSCRIPTION_NAME,
   destinationLabel,
+  isReplyTo,
   type MessageDestination,
   messageAttributes,
 } from './semconv.js';
@@ -40,6 +43,22 @@ function destinationOf(msg: AmqpMessage, queue: string): MessageDestination {
   };
 }
 
+/** The CONSUMER span's name and attributes for a message delivered from `queue`. */
+export function consumerSpanShape(
+  msg: AmqpMessage,
+  queue: string,
+  connection: unknown,
+): { name: string; attributes: Attributes } {
+  const destination = destinationOf(msg, queue);
+  const attributes = messageAttributes(destination, connection);
+  attributes[ATTR_OPERATION_TYPE] = 'process';
+  attributes[ATTR_OPERATION_NAME] = 'process';
+  if (queue !== '' && !isReplyTo(queue)) attributes[ATTR_SUBSCRIPTION_NAME] = queue;
+  const tag = msg.fields?.deliveryTag;
+  if (typeof tag === 'number') attributes[ATTR_DELIVERY_TAG] = tag;
+  return { name: `process ${destinationLabel(destination)}`, attributes };
+}
+
 /**
  * Starts the CONSUMER span `process <queue>` for a delivered message, parented to (or linked to) the context
  * in its headers, and returns it with the context handlers should run in.
@@ -51,12 +70,7 @@ export function startConsumerSpan(
   options: ConsumerSpanOptions = {},
 ): { span: Span; ctx: Context } {
   const extracted = extractContext(msg);
-  const destination = destinationOf(msg, queue);
-  const attributes = messageAttributes(destination, connection);
-  attributes[ATTR_OPERATION_TYPE] = 'process';
-  attributes[ATTR_OPERATION_NAME] = 'process';
-  const tag = msg.fields?.deliveryTag;
-  if (typeof tag === 'number') attributes[ATTR_DELIVERY_TAG] = tag;
+  const { name, attributes } = consumerSpanShape(msg, queue, connection);
   let parent = extracted;
   let links: Link[] | undefined;
   if (options.useLinks === true) {
@@ -65,7 +79,6 @@ export function startConsumerSpan(
     const baggage = propagation.getBaggage(extracted);
     parent = baggage === undefined ? ROOT_CONTEXT : propagation.setBaggage(ROOT_CONTEXT, baggage);
   }
-  const name = `process ${destinationLabel(destination)}`;
   const span = getTracer().startSpan(
     name,
     links === undefined

@@ -6,6 +6,7 @@ import { ChannelClosedError, ReplyTimeoutError } from './errors.js';
 import { startPublishSpan } from './publish-span.js';
 import { rawConsume, runSuppressed } from './raw-channel.js';
 import { recordError } from './span-status.js';
+import { resolveTimeoutMs } from './timeout-option.js';
 
 /** RabbitMQ's direct reply-to pseudo-queue. */
 export const REPLY_TO_QUEUE = 'amq.rabbitmq.reply-to';
@@ -15,13 +16,17 @@ export const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 
 /** Options of {@link DirectReplyToClient}. */
 export interface DirectReplyToClientOptions {
-  /** How long `request` waits for the reply before rejecting with `ReplyTimeoutError`. Default 30 s. */
+  /**
+   * How long `request` waits for the reply before rejecting with `ReplyTimeoutError`; `0` disables the
+   * timeout (as `settleTimeoutMs: 0` does), so a request waits until its reply or the channel closes. A
+   * negative or NaN value warns and gives the default, 30 s.
+   */
   timeoutMs?: number;
 }
 
 interface PendingRequest {
   span: Span;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
   resolve: (msg: AmqpMessage) => void;
   reject: (err: Error) => void;
 }
@@ -54,8 +59,12 @@ class ReplyRouter {
     }
     this.pending.delete(id);
     clearTimeout(entry.timer);
+    // A responder that copies the request's traceparent back (the pika recipe) sends the CLIENT span's own
+    // context: a link to itself says nothing.
     const replyContext = trace.getSpanContext(extractContext(msg));
-    if (replyContext !== undefined) entry.span.addLink({ context: replyContext });
+    if (replyContext !== undefined && replyContext.spanId !== entry.span.spanContext().spanId) {
+      entry.span.addLink({ context: replyContext });
+    }
     entry.span.end();
     entry.resolve(msg);
   }
@@ -86,8 +95,11 @@ export class DirectReplyToClient {
 
   constructor(channel: AmqpChannel, options: DirectReplyToClientOptions = {}) {
     this.channel = channel;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
-    this.timeoutMs = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : DEFAULT_REPLY_TIMEOUT_MS;
+    this.timeoutMs = resolveTimeoutMs(
+      'DirectReplyToClient timeoutMs',
+      options.timeoutMs,
+      DEFAULT_REPLY_TIMEOUT_MS,
+    );
     let router = routers.get(channel);
     if (router === undefined) {
       router = new ReplyRouter(channel);
@@ -126,14 +138,17 @@ export class DirectReplyToClient {
       throw err;
     }
     return new Promise<AmqpMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (!this.router.pending.delete(correlationId)) return;
-        const err = new ReplyTimeoutError(queue, correlationId, this.timeoutMs);
-        recordError(span, err, 'timeout');
-        span.end();
-        reject(err);
-      }, this.timeoutMs);
-      timer.unref();
+      const timer =
+        this.timeoutMs === 0
+          ? undefined
+          : setTimeout(() => {
+              if (!this.router.pending.delete(correlationId)) return;
+              const err = new ReplyTimeoutError(queue, correlationId, this.timeoutMs);
+              recordError(span, err, 'timeout');
+              span.end();
+              reject(err);
+            }, this.timeoutMs);
+      timer?.unref();
       this.router.pending.set(correlationId, { span, timer, resolve, reject });
       const publishOptions = {
         ...options,

@@ -2,6 +2,7 @@ import { context, diag, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { AmqpPublishOptions } from './amqp-types.js';
 import { type ConsumerSpanOptions, startConsumerSpan } from './consumer-span.js';
 import { publishInSpan } from './publish-span.js';
+import { adoptStockConsumerSpan } from './stock-consumer-span.js';
 import { runHandler } from './traced-consume.js';
 
 /** What a publish-style method sends, as the spec's `describe` reads it from the method's arguments. */
@@ -88,7 +89,8 @@ function wrapPublish(original: Method, spec: PublishMethodSpec): Method {
       messageId: description.messageId ?? options?.messageId,
       correlationId: description.correlationId ?? options?.correlationId,
     };
-    return publishInSpan({ destination }, options, (carried) => {
+    // The client itself leads to the broker socket (`server.address`/`server.port`) when it holds a channel.
+    return publishInSpan({ destination, connection: this }, options, (carried) => {
       const callArgs = args.slice();
       while (callArgs.length < spec.optionsIndex) callArgs.push(undefined);
       callArgs[spec.optionsIndex] = carried;
@@ -99,6 +101,7 @@ function wrapPublish(original: Method, spec: PublishMethodSpec): Method {
 
 function wrapConsume(original: Method, spec: ConsumeMethodSpec): Method {
   return function tracedConsumeMethod(this: unknown, ...args: unknown[]) {
+    const client = this;
     const handler = args[spec.handlerIndex];
     let queue: string;
     try {
@@ -117,9 +120,14 @@ function wrapConsume(original: Method, spec: ConsumeMethodSpec): Method {
           ? (msg as Parameters<typeof startConsumerSpan>[0])
           : { content: Buffer.alloc(0), fields: {}, properties: { headers: msg as Record<string, unknown> } };
       // The wrapper consumed through a channel the stock amqplib instrumentation patched: its CONSUMER span for
-      // this message is already active, and a second one would double-count the message.
-      if (isStockConsumerSpan(trace.getActiveSpan())) return (handler as Method).apply(this, handlerArgs);
-      const { span, ctx } = startConsumerSpan(asMessage, queue, undefined, spec);
+      // this message is already active, and a second one would double-count the message. It takes the name and
+      // attributes Spanwise's own span would have, so they do not depend on whether the stock one is on.
+      const active = trace.getActiveSpan();
+      if (isStockConsumerSpan(active)) {
+        adoptStockConsumerSpan(active, asMessage, queue, client);
+        return (handler as Method).apply(this, handlerArgs);
+      }
+      const { span, ctx } = startConsumerSpan(asMessage, queue, client, spec);
       return runHandler(span, true, () => context.with(ctx, handler as Method, this, ...handlerArgs));
     };
     return original.apply(this, callArgs);
@@ -128,7 +136,7 @@ function wrapConsume(original: Method, spec: ConsumeMethodSpec): Method {
 
 const STOCK_SCOPE = '@opentelemetry/instrumentation-amqplib';
 
-function isStockConsumerSpan(span: Span | undefined): boolean {
+function isStockConsumerSpan(span: Span | undefined): span is Span {
   if (span === undefined || !span.isRecording()) return false;
   // SDK spans expose their kind and scope (ReadableSpan); other implementations simply never match.
   const readable = span as Span & { kind?: SpanKind; instrumentationScope?: { name?: string } };

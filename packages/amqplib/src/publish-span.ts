@@ -5,6 +5,7 @@ import { runSuppressed } from './raw-channel.js';
 import {
   ATTR_OPERATION_NAME,
   ATTR_OPERATION_TYPE,
+  addServerAttributes,
   destinationLabel,
   type MessageDestination,
   messageAttributes,
@@ -52,12 +53,20 @@ export function publishInSpan<R>(
   const parent = context.active();
   const { span, ctx } = startPublishSpan(spec, parent);
   const carried = carryContext(options, ctx);
+  // A deferred sender (amqp-connection-manager) may connect only after the span started: the broker's address
+  // is looked up again when the message has left.
+  const end = (): void => {
+    const late = {};
+    addServerAttributes(late, spec.connection);
+    span.setAttributes(late);
+    span.end();
+  };
   const confirm =
     callback === undefined
       ? undefined
       : (err: unknown, ok?: unknown) => {
           if (err) recordError(span, err, 'nack');
-          span.end();
+          end();
           context.with(parent, callback, undefined, err, ok);
         };
   let result: R;
@@ -65,27 +74,24 @@ export function publishInSpan<R>(
     result = runSuppressed(ctx, () => send(carried, confirm));
   } catch (err) {
     recordError(span, err);
-    span.end();
+    end();
     throw err;
   }
-  if (confirm === undefined) endWith(span, result);
+  if (confirm === undefined) endWith(span, result, end);
   return result;
 }
 
-function endWith(span: Span, result: unknown): void {
+function endWith(span: Span, result: unknown, end: () => void): void {
   if (
     result !== null &&
     typeof result === 'object' &&
     typeof (result as Promise<unknown>).then === 'function'
   ) {
-    (result as Promise<unknown>).then(
-      () => span.end(),
-      (err: unknown) => {
-        recordError(span, err);
-        span.end();
-      },
-    );
+    (result as Promise<unknown>).then(end, (err: unknown) => {
+      recordError(span, err);
+      end();
+    });
     return;
   }
-  span.end();
+  end();
 }

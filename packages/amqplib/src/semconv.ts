@@ -6,6 +6,7 @@ export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 export const ATTR_DESTINATION_NAME = 'messaging.destination.name';
 export const ATTR_DESTINATION_TEMPORARY = 'messaging.destination.temporary';
 export const ATTR_DESTINATION_ANONYMOUS = 'messaging.destination.anonymous';
+export const ATTR_SUBSCRIPTION_NAME = 'messaging.destination.subscription.name';
 export const ATTR_OPERATION_TYPE = 'messaging.operation.type';
 export const ATTR_OPERATION_NAME = 'messaging.operation.name';
 export const ATTR_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
@@ -52,7 +53,9 @@ export function messageAttributes(dest: MessageDestination, connection: unknown)
     attrs[ATTR_DESTINATION_TEMPORARY] = true;
     attrs[ATTR_DESTINATION_ANONYMOUS] = true;
   } else {
-    attrs[ATTR_DESTINATION_NAME] = dest.queue ?? (dest.exchange !== '' ? dest.exchange : dest.routingKey);
+    // The conventions name the exchange; for the default exchange (named '') the queue it routes to is more
+    // useful than an empty string. A consumer's queue is its subscription (set by the consumer span).
+    attrs[ATTR_DESTINATION_NAME] = dest.exchange !== '' ? dest.exchange : (dest.queue ?? dest.routingKey);
     if (dest.routingKey !== '') attrs[ATTR_ROUTING_KEY] = dest.routingKey;
   }
   if (dest.messageId !== undefined) attrs[ATTR_MESSAGE_ID] = dest.messageId;
@@ -61,13 +64,43 @@ export function messageAttributes(dest: MessageDestination, connection: unknown)
   return attrs;
 }
 
-function addServerAttributes(attrs: Attributes, connection: unknown): void {
+/**
+ * Sets `server.address`/`server.port` from the broker socket below `connection` (a channel, connection,
+ * amqp-connection-manager `ChannelWrapper`, Nest `ClientRMQ` or a wrapper holding one) when it is connected.
+ */
+export function addServerAttributes(attrs: Attributes, connection: unknown): void {
+  const socket = brokerSocket(connection, 0);
+  if (socket === undefined) return;
+  if (typeof socket.remoteAddress === 'string') attrs[ATTR_SERVER_ADDRESS] = socket.remoteAddress;
+  if (typeof socket.remotePort === 'number') attrs[ATTR_SERVER_PORT] = socket.remotePort;
+}
+
+interface Socket {
+  remoteAddress?: unknown;
+  remotePort?: unknown;
+}
+
+/**
+ * Where the broker socket hangs below the objects clients hold: amqplib's `Connection.stream`, reached from a
+ * `Channel` or `ChannelModel` (`.connection`), amqp-connection-manager's `ChannelWrapper` (`._channel`, or
+ * `._connectionManager.connection` between channels) and Nest's `ClientRMQ` (`.channel`, `.client`).
+ */
+const PATHS = ['connection', '_channel', '_connectionManager', 'channel', 'client'] as const;
+const MAX_DEPTH = 5;
+
+/** The connected broker socket below `holder`, or undefined (not connected yet, or an unknown shape). */
+function brokerSocket(holder: unknown, depth: number): Socket | undefined {
+  if (holder === null || typeof holder !== 'object' || depth > MAX_DEPTH) return undefined;
   try {
-    const stream = (connection as { stream?: { remoteAddress?: unknown; remotePort?: unknown } } | undefined)
-      ?.stream;
-    if (typeof stream?.remoteAddress === 'string') attrs[ATTR_SERVER_ADDRESS] = stream.remoteAddress;
-    if (typeof stream?.remotePort === 'number') attrs[ATTR_SERVER_PORT] = stream.remotePort;
+    const stream = (holder as { stream?: Socket }).stream;
+    if (stream !== null && typeof stream === 'object' && typeof stream.remoteAddress === 'string')
+      return stream;
+    for (const key of PATHS) {
+      const found = brokerSocket((holder as Record<string, unknown>)[key], depth + 1);
+      if (found !== undefined) return found;
+    }
   } catch {
-    // A connection object we do not recognise only costs the server attributes.
+    // A getter that throws only costs the server attributes.
   }
+  return undefined;
 }

@@ -4,6 +4,7 @@ import { type ConsumerSpanOptions, startConsumerSpan } from './consumer-span.js'
 import { rawConsume } from './raw-channel.js';
 import { SettleTracker } from './settle-tracker.js';
 import { recordError } from './span-status.js';
+import { resolveTimeoutMs } from './timeout-option.js';
 
 /** Default of {@link TracedConsumeOptions.settleTimeoutMs}. */
 export const DEFAULT_SETTLE_TIMEOUT_MS = 60_000;
@@ -19,8 +20,8 @@ export interface TracedConsumeOptions extends ConsumerSpanOptions {
   endOn?: 'settle' | 'handler';
   /**
    * With `endOn: 'settle'`, a span whose message is not settled within this many ms ends with ERROR and
-   * `spanwise.amqp.settle_timeout=true`, so forgotten messages never pile up. `0` disables it.
-   * Default {@link DEFAULT_SETTLE_TIMEOUT_MS}.
+   * `spanwise.amqp.settle_timeout=true`, so forgotten messages never pile up. `0` disables it; a negative or
+   * NaN value warns and gives the default, {@link DEFAULT_SETTLE_TIMEOUT_MS}.
    */
   settleTimeoutMs?: number;
 }
@@ -41,7 +42,7 @@ export function tracedConsume<M extends AmqpMessage>(
 ): Promise<unknown> {
   const noAck = options.consume?.noAck === true;
   const endOnSettle = !noAck && (options.endOn ?? 'settle') === 'settle';
-  const timeoutMs = Math.max(0, options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS);
+  const timeoutMs = resolveTimeoutMs('settleTimeoutMs', options.settleTimeoutMs, DEFAULT_SETTLE_TIMEOUT_MS);
   const tracker = endOnSettle ? SettleTracker.for(channel) : undefined;
   return rawConsume(
     channel,

@@ -10,6 +10,7 @@ const packageDir = join(__dirname, '..');
 
 interface Scenario {
   kinds: string[];
+  shapes: string[];
   names: string[];
   producerSpanIds: string[];
   headersUntouched?: boolean;
@@ -73,4 +74,36 @@ describe.skipIf(skipWithoutBroker(problem))('with and without @opentelemetry/ins
       expect(result.elsewhere).toEqual([]);
     },
   );
+
+  it('an instrumentClient consumer span has one name and one attribute set, stock instrumentation on or off', async () => {
+    requireBroker(problem);
+    const [stock, plain] = await Promise.all([
+      runConfiguration('stock', 'amqplib'),
+      runConfiguration('plain', 'amqplib'),
+    ]);
+    const consumer = (r: Scenario | undefined) => r?.shapes.filter((s) => s.startsWith('CONSUMER'));
+    expect(consumer(stock.wrapper)).toEqual(consumer(plain.wrapper));
+    expect(consumer(plain.wrapper)).toEqual([
+      'CONSUMER process <queue>: ' +
+        [
+          'messaging.destination.name',
+          'messaging.destination.subscription.name',
+          'messaging.operation.name',
+          'messaging.operation.type',
+          'messaging.rabbitmq.destination.routing_key',
+          'messaging.rabbitmq.message.delivery_tag',
+          'messaging.system',
+          'server.address',
+          'server.port',
+        ].join(','),
+    ]);
+    // PRODUCER spans from instrumentClient (an in-house bus, amqp-connection-manager's ChannelWrapper) name
+    // the broker they were sent to.
+    for (const result of [stock, plain]) {
+      for (const scenario of [result.wrapper, result.acm]) {
+        const producer = scenario?.shapes.find((s) => s.startsWith('PRODUCER'));
+        expect(producer).toContain('server.address,server.port');
+      }
+    }
+  });
 });

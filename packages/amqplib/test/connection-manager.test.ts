@@ -116,6 +116,14 @@ describe.skipIf(skipWithoutBroker(problem))(
       expectOwnTrace('early-1');
       expectOwnTrace('early-2');
       expectOwnTrace('early-carry', true);
+      // Sent before any connection existed: the broker's address is known once the message has left.
+      const url = new URL(AMQP_URL);
+      for (const label of ['early-1', 'early-2']) {
+        expect(spansOf(label).producer?.attributes, label).toMatchObject({
+          'server.address': url.hostname,
+          'server.port': Number(url.port || 5672),
+        });
+      }
       const managerTrace = managerSpan.spanContext().traceId;
       expect(tracing.spans().filter((s) => s.spanContext().traceId === managerTrace)).toHaveLength(1);
     });

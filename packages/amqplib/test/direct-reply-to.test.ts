@@ -116,6 +116,58 @@ describe.skipIf(skipWithoutBroker(problem))('DirectReplyToClient on a real broke
     );
   });
 
+  it('a responder copying traceparent back (the pika recipe): the CLIENT span does not link to itself', async () => {
+    const q = await requestQueue('copied');
+    await responder.consume(q, (msg) => {
+      if (msg === null) return;
+      responder.sendToQueue(msg.properties.replyTo, Buffer.from('pong'), {
+        correlationId: msg.properties.correlationId,
+        headers: { traceparent: msg.properties.headers?.traceparent },
+      });
+      responder.ack(msg);
+    });
+    const { request, continuation } = await call(q);
+    expect(continuation).toBe(request);
+    await waitFor(() => tracing.spans().length === 2);
+    const send = spanNamed(tracing.spans(), `send ${q}`);
+    expect(isChildOf(send, request.spanContext())).toBe(true);
+    expect(send.links).toEqual([]);
+  });
+
+  it('timeoutMs 0 waits for the reply (no timeout), and bad values warn and fall back', async () => {
+    const q = await requestQueue('patient');
+    const held: Array<() => void> = [];
+    await responder.consume(q, (msg) => {
+      if (msg === null) return;
+      held.push(() => {
+        responder.sendToQueue(msg.properties.replyTo, Buffer.from('pong'), {
+          correlationId: msg.properties.correlationId,
+        });
+        responder.ack(msg);
+      });
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      for (const bad of [-1, Number.NaN]) new DirectReplyToClient(caller, { timeoutMs: bad });
+      await waitFor(() => warnings.length === 2);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([
+      '@spanwise/amqplib: DirectReplyToClient timeoutMs -1 is not a number of ms from 0 (no timeout) to 2147483647; using 30000 instead',
+      '@spanwise/amqplib: DirectReplyToClient timeoutMs NaN is not a number of ms from 0 (no timeout) to 2147483647; using 30000 instead',
+    ]);
+    const patient = new DirectReplyToClient(caller, { timeoutMs: 0 });
+    const answer = patient.request(q, Buffer.from('ping'));
+    await waitFor(() => held.length === 1);
+    expect(patient.pendingCount).toBe(1);
+    held[0]?.();
+    expect((await answer).content.toString()).toBe('pong');
+    expect(patient.pendingCount).toBe(0);
+  });
+
   it('a responder sending Buffer headers: its context is read and linked', async () => {
     const q = await requestQueue('buffers');
     const responderSpanId = randomBytes(8).toString('hex');

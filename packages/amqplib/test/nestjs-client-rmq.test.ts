@@ -18,6 +18,12 @@ import { TracedClientRMQ, TracedServerRMQ } from '../src/nestjs/index.js';
 import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker, uniqueQueue } from './helpers/broker.js';
 import { isChildOf, setupTracing, type TestTracing, waitFor } from './helpers/tracing.js';
 
+/** The broker socket the client is connected to, as `server.address`/`server.port`. */
+const BROKER = {
+  'server.address': new URL(AMQP_URL).hostname,
+  'server.port': Number(new URL(AMQP_URL).port || 5672),
+};
+
 const problem = probeBroker();
 const REQUESTS = 1000;
 
@@ -154,6 +160,7 @@ describe.skipIf(skipWithoutBroker(problem)).each(servers)(
       for (const span of clientSpans) {
         expect(span.name).toBe(`send ${queue}`);
         expect(span.attributes['messaging.nestjs.pattern']).toBe('trace-id');
+        expect(span.attributes).toMatchObject(BROKER);
         const parent = requestSpans.get(span.parentSpanContext?.spanId ?? '');
         expect(parent && isChildOf(span, parent.spanContext())).toBe(true);
       }
@@ -173,6 +180,7 @@ describe.skipIf(skipWithoutBroker(problem)).each(servers)(
       const producer = tracing.spans().find((s) => s.name === `publish ${queue}`);
       expect(producer?.kind).toBe(SpanKind.PRODUCER);
       expect(producer && isChildOf(producer, request.spanContext())).toBe(true);
+      expect(producer?.attributes).toMatchObject(BROKER);
     });
   },
 );

@@ -2,7 +2,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AmqpMessage, tracedConsume, tracedSendToQueue } from '../src/index.js';
+import { type AmqpMessage, tracedConsume, tracedPublish, tracedSendToQueue } from '../src/index.js';
 import { SettleTracker } from '../src/settle-tracker.js';
 import { AMQP_URL, probeBroker, requireBroker, skipWithoutBroker, uniqueQueue } from './helpers/broker.js';
 import { isChildOf, setupTracing, spanNamed, type TestTracing, waitFor } from './helpers/tracing.js';
@@ -101,9 +101,52 @@ describe.skipIf(skipWithoutBroker(problem))('tracedSendToQueue -> tracedConsume 
       'server.port': 5672,
     });
     expect(process.attributes).toMatchObject({
+      'messaging.destination.name': q,
+      'messaging.destination.subscription.name': q,
       'messaging.operation.type': 'process',
       'messaging.message.id': 'm-1',
     });
+  });
+
+  it('a message routed through a named exchange: the exchange is the destination, the queue the subscription', async () => {
+    const q = await freshQueue('routed');
+    const exchange = uniqueQueue('orders-exchange');
+    await sub.assertExchange(exchange, 'direct', { autoDelete: true });
+    await sub.bindQueue(q, exchange, 'order.created');
+    const handled = new Promise<void>((resolve) => {
+      void tracedConsume(sub, q, (msg) => {
+        if (msg === null) return;
+        sub.ack(msg);
+        resolve();
+      });
+    });
+    tracedPublish(pub, exchange, 'order.created', Buffer.from('o'), { messageId: 'm-2' });
+    await handled;
+    await waitFor(() => tracing.spans().length === 2);
+    const publish = spanNamed(tracing.spans(), `publish ${exchange}`);
+    const process = spanNamed(tracing.spans(), `process ${q}`);
+    expect(isChildOf(process, publish)).toBe(true);
+    const routed = {
+      'messaging.system': 'rabbitmq',
+      'messaging.destination.name': exchange,
+      'messaging.rabbitmq.destination.routing_key': 'order.created',
+      'messaging.message.id': 'm-2',
+      'server.address': '127.0.0.1',
+      'server.port': 5672,
+    };
+    expect(publish.attributes).toEqual({
+      ...routed,
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'publish',
+    });
+    expect(process.attributes).toEqual({
+      ...routed,
+      'messaging.destination.subscription.name': q,
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.rabbitmq.message.delivery_tag': expect.any(Number),
+    });
+    await sub.deleteExchange(exchange);
   });
 
   it('on a confirm channel the span ends on the broker ack and the callback runs in the caller context', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receiver } from '../src/index.js';
 import { startReceiver } from '../src/index.js';
-import { oneSpanProtobuf, PROTOBUF, post } from './otlp-client.js';
+import { otlpSchema } from '../src/receiver/otlp-schema.js';
+import { JSON_TYPE, oneSpanJson, oneSpanProtobuf, PROTOBUF, post } from './otlp-client.js';
 
 describe('OTLP receiver faults (real sockets)', () => {
   let receiver: Receiver;
@@ -23,6 +24,28 @@ describe('OTLP receiver faults (real sockets)', () => {
     await receiver.listen();
     expect((await post(endpoint, oneSpanProtobuf('up again'), PROTOBUF)).status).toBe(200);
     expect(receiver.spans.map((span) => span.name)).toEqual(['up', 'up again']);
+  });
+
+  it('partial and body: answer 200 with a partial success or the given bytes, and keep the spans', async () => {
+    receiver.setFault({ type: 'partial', rejectedSpans: 3, errorMessage: 'bad' });
+    const proto = await post(receiver.endpoint, oneSpanProtobuf('p'), PROTOBUF);
+    const { response } = otlpSchema();
+    expect(response.toObject(response.decode(proto.body!), { longs: Number })).toEqual({
+      partialSuccess: { rejectedSpans: 3, errorMessage: 'bad' },
+    });
+    const json = await post(receiver.endpoint, JSON.stringify(oneSpanJson('j')), JSON_TYPE);
+    expect(JSON.parse(json.body!.toString())).toEqual({
+      partialSuccess: { rejectedSpans: '3', errorMessage: 'bad' },
+    });
+    receiver.setFault({ type: 'body', body: '<html>proxy</html>', contentType: 'text/html' });
+    const html = await post(receiver.endpoint, oneSpanProtobuf('h'), PROTOBUF);
+    expect([html.status, html.headers?.['content-type'], html.body?.toString()]).toEqual([
+      200,
+      'text/html',
+      '<html>proxy</html>',
+    ]);
+    expect(receiver.spans.map((span) => span.name)).toEqual(['p', 'j', 'h']);
+    expect(() => receiver.setFault({ type: 'partial', rejectedSpans: -1 })).toThrow(RangeError);
   });
 
   it('hang: reads the request and never answers, until stop() drops the connection', async () => {

@@ -31,6 +31,11 @@ export class SimpleExportProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
+  /** Nothing is ever queued: each span is exported as it ends. */
+  abandon(): number {
+    return 0;
+  }
+
   stats(): ExportStats {
     return { ...emptyStats(), exportedSpans: this.exported };
   }

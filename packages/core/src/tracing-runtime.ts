@@ -15,6 +15,7 @@ import { logger } from './logger.js';
 import { buildSdk, type Sdk } from './sdk/build-sdk.js';
 import { DeferredTracerProvider } from './sdk/deferred-tracer-provider.js';
 import { emptyStats } from './sdk/empty-stats.js';
+import { serverDrain } from './shutdown/server-drain.js';
 import type { ExportStats, TracingHandle } from './types.js';
 
 const DIAG_LEVELS = {
@@ -42,6 +43,8 @@ export class TracingRuntime implements TracingHandle {
   /** What runs on the event loop's first turn after start-up: building the SDK, then late built-ins. */
   private readonly firstTurn: (() => void)[] = [() => this.tracerProvider.ensureLoaded()];
   private shutdownPromise: Promise<void> | undefined;
+  /** The final flush is over and the instrumentations are off. */
+  private stopped = false;
   private readonly redactor: UrlRedactor;
 
   constructor(
@@ -93,7 +96,7 @@ export class TracingRuntime implements TracingHandle {
     if (later.length === 0) return;
     const enabled = new Set<CatalogEntry>();
     const enableOnce = (entry: CatalogEntry): void => {
-      if (enabled.has(entry) || this.shutdownPromise !== undefined) return;
+      if (enabled.has(entry) || this.stopped) return;
       enabled.add(entry);
       this.enable([entry]);
     };
@@ -121,7 +124,23 @@ export class TracingRuntime implements TracingHandle {
   }
 
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.shutdownOnce();
+    this.shutdownPromise ??= this.shutdownOnce(Date.now() + this.config.shutdownTimeoutMs);
+    return this.shutdownPromise;
+  }
+
+  /**
+   * The shutdown for a signal the app does not handle: the HTTP servers stop taking new requests, those in
+   * flight are waited for during at most half the deadline, then comes the final flush. One deadline
+   * (`SPANWISE_SHUTDOWN_TIMEOUT_MS`), counted from the call, bounds all of it. Shares {@link shutdown}'s
+   * promise: whichever is called first does the work.
+   */
+  shutdownAfterRequests(): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    const now = Date.now();
+    const deadlineAt = now + this.config.shutdownTimeoutMs;
+    this.shutdownPromise = serverDrain
+      .drain(now + this.config.shutdownTimeoutMs / 2)
+      .then(() => this.shutdownOnce(deadlineAt));
     return this.shutdownPromise;
   }
 
@@ -129,18 +148,32 @@ export class TracingRuntime implements TracingHandle {
     return this.sdkParts?.exportProcessor.stats() ?? emptyStats();
   }
 
-  hasPending(): boolean {
-    return this.stats().queuedSpans > 0;
+  /**
+   * The process is exiting now, synchronously (`process.exit()`, a crash): nothing can be sent any more, so
+   * whatever is still queued is counted as dropped (shutdown), in one warning that says how to avoid it.
+   */
+  abandon(exitCode: number): void {
+    this.sdkParts?.exportProcessor.abandon(
+      `The process exited (code ${exitCode}) before they were flushed, through process.exit() or a crash: ` +
+        'call await getTracing()?.shutdown() before process.exit(), or set process.exitCode and let the ' +
+        'process end',
+    );
   }
 
-  private async shutdownOnce(): Promise<void> {
-    for (const disable of this.disableInstrumentations.splice(0)) disable();
-    // The export pipeline gets the whole deadline; whatever it cannot deliver by then is counted as dropped.
+  private async shutdownOnce(deadlineAt: number): Promise<void> {
+    // One event-loop turn first. A signal the app re-raised just before its event loop drained (Nest's
+    // enableShutdownHooks does) is dispatched in it, to the handler that ends the process with it once this
+    // is over. And the app's own `beforeExit` listeners run, maybe making the first span.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Every instrumentation stays on through the final flush, so the spans of requests still being answered
+    // and of the app's own shutdown are exported; the pipeline takes spans until it ends.
     const sdk = this.sdkParts;
     if (sdk !== undefined) {
-      await sdk.exportProcessor.shutdown(this.config.shutdownTimeoutMs);
+      await sdk.exportProcessor.shutdown(Math.max(0, deadlineAt - Date.now()));
       await sdk.provider.shutdown();
     }
+    this.stopped = true;
+    for (const disable of this.disableInstrumentations.splice(0)) disable();
     trace.disable();
     propagation.disable();
     context.disable();

@@ -34,15 +34,18 @@ export interface ExportStats {
   lastError?: string;
 }
 
-/** The OTLP wire encoding. */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/** The OTLP transport and encoding: `grpc` needs the optional peer dependency `@grpc/grpc-js`. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 /** Which span to give up when the queue is full. */
 export type DropPolicy = 'newest' | 'oldest';
 
 /** Configuration of the OTLP export pipeline, resolved from the environment and options. */
 export interface ExportConfig {
-  /** Full URL spans are POSTed to, e.g. `http://localhost:4318/v1/traces`. */
+  /**
+   * Full URL spans are POSTed to, e.g. `http://localhost:4318/v1/traces`; for `grpc`, the collector's
+   * address, e.g. `http://localhost:4317` (`http:` is plaintext, `https:` TLS; the path is ignored).
+   */
   endpoint: string;
   protocol: OtlpProtocol;
   /** Extra request headers, e.g. an API key. */

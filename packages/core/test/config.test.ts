@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvReader } from '../src/config/env-reader.js';
-import { DEFAULT_MAX_QUEUE_BYTES, DEFAULT_TRACES_ENDPOINT } from '../src/config/otlp-config.js';
+import {
+  DEFAULT_GRPC_ENDPOINT,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_TRACES_ENDPOINT,
+} from '../src/config/otlp-config.js';
 import { resolveConfig } from '../src/config/resolve-config.js';
 import { captureStderr } from './capture-stderr.js';
 
@@ -118,6 +122,24 @@ describe('resolveConfig', () => {
     expect(config.export.endpoint).toBe('http://b:9999/custom');
   });
 
+  it('defaults the grpc endpoint to port 4317 and takes a base endpoint without a signal path', () => {
+    expect(resolve({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).export).toMatchObject({
+      protocol: 'grpc',
+      endpoint: DEFAULT_GRPC_ENDPOINT,
+    });
+    expect(DEFAULT_GRPC_ENDPOINT).toBe('http://localhost:4317');
+    const base = resolve({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'GRPC',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4317',
+    });
+    expect(base.export).toMatchObject({ protocol: 'grpc', endpoint: 'https://c:4317' });
+    // The programmatic protocol picks the default endpoint too.
+    expect(resolve({}, { export: { protocol: 'grpc' } }).export.endpoint).toBe(DEFAULT_GRPC_ENDPOINT);
+    const invalid = resolve({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'c:4317' });
+    expect(invalid.export.endpoint).toBe(DEFAULT_GRPC_ENDPOINT);
+    expect(stderr.join('')).toContain(`using ${DEFAULT_GRPC_ENDPOINT} instead`);
+  });
+
   it.each([
     [
       'OTEL_BSP_MAX_QUEUE_SIZE',
@@ -146,8 +168,8 @@ describe('resolveConfig', () => {
     ],
     [
       'OTEL_EXPORTER_OTLP_PROTOCOL',
-      'grpc',
-      'OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not one of http/protobuf, http/json; using http/protobuf instead.',
+      'thrift',
+      'OTEL_EXPORTER_OTLP_PROTOCOL="thrift" is not one of http/protobuf, http/json, grpc; using http/protobuf instead.',
     ],
     ['OTEL_TRACES_SAMPLER', 'jaeger_remote', 'OTEL_TRACES_SAMPLER="jaeger_remote" is not one of always_on'],
     [
@@ -158,7 +180,7 @@ describe('resolveConfig', () => {
     [
       'OTEL_PROPAGATORS',
       'tracecontext,xray',
-      'OTEL_PROPAGATORS="xray" is not one of tracecontext, baggage, b3, b3multi, jaeger, none',
+      'OTEL_PROPAGATORS="xray" is not one of tracecontext, baggage, b3, b3multi, jaeger, ottrace, none; using tracecontext instead.',
     ],
     ['OTEL_SDK_DISABLED', 'yes', 'OTEL_SDK_DISABLED="yes" is not true or false; using false instead.'],
     [

@@ -48,3 +48,36 @@ describe('headersSetter', () => {
     expect(Object.getPrototypeOf(carrier)).toBe(Object.prototype);
   });
 });
+
+describe('headersGetter index', () => {
+  it('finds mixed-case keys in a large table and stays true while the carrier changes in one turn', () => {
+    const carrier: Record<string, unknown> = {};
+    for (let i = 0; i < 10_000; i++) carrier[`X-Header-${i}`] = i;
+    carrier['Uber-Trace-Id'] = 'a:b:0:1';
+    expect(headersGetter.get(carrier, 'uber-trace-id')).toBe('a:b:0:1');
+    expect(headersGetter.get(carrier, 'x-header-9999')).toBe('9999');
+    expect(headersGetter.get(carrier, 'traceparent')).toBeUndefined();
+    // Changed through the setter: the index follows.
+    headersSetter.set(carrier, 'TraceParent', 'tp');
+    headersSetter.set(carrier, 'uber-trace-id', 'c:d:0:1');
+    expect(headersGetter.get(carrier, 'traceparent')).toBe('tp');
+    expect(headersGetter.get(carrier, 'UBER-TRACE-ID')).toBe('c:d:0:1');
+    expect(Object.hasOwn(carrier, 'Uber-Trace-Id')).toBe(false);
+    expect(headersGetter.keys(carrier)).toContain('TraceParent');
+    // Deleted behind its back: reads as absent rather than stale.
+    delete carrier.TraceParent;
+    expect(headersGetter.get(carrier, 'traceparent')).toBeUndefined();
+  });
+
+  it('prefers the exact key, then the lower-case one, then the first listed', () => {
+    expect(headersGetter.get({ B3: 'upper', b3: 'lower' }, 'b3')).toBe('lower');
+    expect(headersGetter.get({ TRACEPARENT: 'a', TraceParent: 'b' }, 'traceparent')).toBe('a');
+  });
+
+  it('reads values over 8192 characters or bytes, and nested arrays, as absent without decoding them', () => {
+    expect(headersGetter.get({ b3: 'a'.repeat(8193) }, 'b3')).toBeUndefined();
+    expect(headersGetter.get({ b3: Buffer.alloc(8193, 97) }, 'b3')).toBeUndefined();
+    expect(headersGetter.get({ b3: [['1']] }, 'b3')).toBeUndefined();
+    expect(headersGetter.get({ b3: 'a'.repeat(8192) }, 'b3')).toHaveLength(8192);
+  });
+});

@@ -1,19 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { installShutdownHandlers } from '../src/shutdown/signal-handlers.js';
 
-function target(pending: boolean) {
+// The signal paths that end the process (no app handler) are tested in real processes: test/shutdown.test.ts.
+
+function target() {
   const calls: string[] = [];
+  const record = (call: string) => () => {
+    calls.push(call);
+    return Promise.resolve();
+  };
   return {
     calls,
-    shutdown: () => {
-      calls.push('shutdown');
-      return Promise.resolve();
+    shutdown: record('shutdown'),
+    shutdownAfterRequests: record('shutdownAfterRequests'),
+    forceFlush: record('flush'),
+    abandon: (code: number) => {
+      calls.push(`abandon ${code}`);
     },
-    forceFlush: () => {
-      calls.push('flush');
-      return Promise.resolve();
-    },
-    hasPending: () => pending,
   };
 }
 
@@ -22,7 +25,7 @@ describe('installShutdownHandlers', () => {
   afterEach(() => remove?.());
 
   it('on a signal the app also handles: flushes, keeps tracing on and leaves exiting to the app', () => {
-    const t = target(true);
+    const t = target();
     remove = installShutdownHandlers(t);
     let appSaw = false;
     const appHandler = () => {
@@ -35,21 +38,24 @@ describe('installShutdownHandlers', () => {
     expect(t.calls).toEqual(['flush']);
   });
 
-  it('on beforeExit: shuts down when spans are queued, and does nothing otherwise', () => {
-    const busy = target(true);
-    remove = installShutdownHandlers(busy);
+  it('on beforeExit: runs the final flush, whether or not spans are queued', () => {
+    const t = target();
+    remove = installShutdownHandlers(t);
     process.emit('beforeExit', 0);
-    remove();
-    const idle = target(false);
-    remove = installShutdownHandlers(idle);
-    process.emit('beforeExit', 0);
-    expect(busy.calls).toEqual(['shutdown']);
-    expect(idle.calls).toEqual([]);
+    expect(t.calls).toEqual(['shutdown']);
+  });
+
+  it('on exit: counts what is still queued, with the exit code', () => {
+    const t = target();
+    remove = installShutdownHandlers(t);
+    process.emit('exit', 3);
+    expect(t.calls).toEqual(['abandon 3']);
   });
 
   it('removes every handler it installed', () => {
-    const before = ['SIGTERM', 'SIGINT', 'beforeExit'].map((e) => process.listenerCount(e));
-    installShutdownHandlers(target(false))();
-    expect(['SIGTERM', 'SIGINT', 'beforeExit'].map((e) => process.listenerCount(e))).toEqual(before);
+    const events = ['SIGTERM', 'SIGINT', 'beforeExit', 'exit'];
+    const before = events.map((e) => process.listenerCount(e));
+    installShutdownHandlers(target())();
+    expect(events.map((e) => process.listenerCount(e))).toEqual(before);
   });
 });

@@ -66,7 +66,14 @@ export class TracedClientRMQ extends ClientRMQ {
         const id = msg.properties.correlationId;
         const span = typeof id === 'string' ? this.inFlight.get(id) : undefined;
         const replyContext = span === undefined ? undefined : trace.getSpanContext(extractContext(msg));
-        if (span !== undefined && replyContext !== undefined) span.addLink({ context: replyContext });
+        // A responder that copied the request's traceparent back sends this span's own context: no self-link.
+        if (
+          span !== undefined &&
+          replyContext !== undefined &&
+          replyContext.spanId !== span.spanContext().spanId
+        ) {
+          span.addLink({ context: replyContext });
+        }
         this.responseEmitter.emit(id as string, msg);
       },
       { noAck },
@@ -76,7 +83,7 @@ export class TracedClientRMQ extends ClientRMQ {
   protected override publish(message: ReadPacket, callback: (packet: WritePacket) => unknown): () => void {
     const parent = context.active();
     const { span, ctx } = startPublishSpan(
-      { kind: SpanKind.CLIENT, destination: { exchange: '', routingKey: this.queue } },
+      { kind: SpanKind.CLIENT, destination: { exchange: '', routingKey: this.queue }, connection: this },
       parent,
     );
     span.setAttribute(PATTERN_ATTRIBUTE, patternText(message.pattern));
@@ -106,7 +113,10 @@ export class TracedClientRMQ extends ClientRMQ {
   }
 
   protected override dispatchEvent(packet: ReadPacket): Promise<unknown> {
-    const { span, ctx } = startPublishSpan({ destination: { exchange: '', routingKey: this.queue } });
+    const { span, ctx } = startPublishSpan({
+      destination: { exchange: '', routingKey: this.queue },
+      connection: this,
+    });
     span.setAttribute(PATTERN_ATTRIBUTE, patternText(packet.pattern));
     let sent: Promise<unknown>;
     try {

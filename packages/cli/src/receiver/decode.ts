@@ -66,11 +66,19 @@ export function decodeRequest(body: Buffer, format: OtlpFormat): DecodedRequest 
   return { message, spans: flattenSpans(message as unknown as RequestMessage) };
 }
 
-/** The empty `ExportTraceServiceResponse`, in the encoding of the request. */
-export function encodeResponse(format: OtlpFormat): Buffer {
-  if (format === 'json') return Buffer.from('{}');
+/** A partial success to report: spans the collector refused, and why. */
+export interface PartialSuccess {
+  rejectedSpans: number;
+  errorMessage?: string | undefined;
+}
+
+/** An `ExportTraceServiceResponse` (empty unless `partial`), in the encoding of the request. */
+export function encodeResponse(format: OtlpFormat, partial?: PartialSuccess): Buffer {
+  if (format === 'json' && partial === undefined) return Buffer.from('{}');
   const { response } = otlpSchema();
-  return Buffer.from(response.encode(response.create({})).finish());
+  const message = response.fromObject(partial === undefined ? {} : { partialSuccess: partial });
+  if (format === 'json') return Buffer.from(JSON.stringify(response.toObject(message, { longs: String })));
+  return Buffer.from(response.encode(message).finish());
 }
 
 function flattenSpans(request: RequestMessage): ReceivedSpan[] {

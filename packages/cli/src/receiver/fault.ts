@@ -4,14 +4,21 @@
  * - `hang`: read the request, never answer;
  * - `delay`: answer 200 after `ms` milliseconds;
  * - `status`: answer `status` (with `Retry-After: retryAfter` when given); after `times` answers, back to `ok`;
- * - `destroy`: read the request, then reset the connection.
+ * - `destroy`: read the request, then reset the connection;
+ * - `partial`: answer 200 with a partial success (`rejectedSpans`, `errorMessage`), encoded with the official
+ *   schema in the request's format;
+ * - `body`: answer 200 with exactly `body` (a misconfigured proxy's HTML page, garbage, a hand-made response).
+ *
+ * Under `partial` and `body`, the spans of the request still count as received.
  */
 export type Fault =
   | { type: 'ok' }
   | { type: 'hang' }
   | { type: 'delay'; ms: number }
   | { type: 'status'; status: number; retryAfter?: string; times?: number }
-  | { type: 'destroy' };
+  | { type: 'destroy' }
+  | { type: 'partial'; rejectedSpans: number; errorMessage?: string }
+  | { type: 'body'; body: Uint8Array | string; contentType?: string };
 
 /** The fault in force, counting down `times` for status faults. */
 export class FaultPlan {
@@ -37,6 +44,9 @@ export class FaultPlan {
 }
 
 function validate(fault: Fault): void {
+  if (fault.type === 'partial' && !(Number.isSafeInteger(fault.rejectedSpans) && fault.rejectedSpans >= 0)) {
+    throw new RangeError(`partial fault needs rejectedSpans >= 0, got ${fault.rejectedSpans}`);
+  }
   if (fault.type === 'delay' && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
     throw new RangeError(`delay fault needs ms >= 0, got ${fault.ms}`);
   }

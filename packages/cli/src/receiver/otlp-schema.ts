@@ -24,6 +24,7 @@ export function otlpSchema(): OtlpSchema {
     root.resolvePath = (_origin, target) => (target.startsWith(protoDir) ? target : join(protoDir, target));
     root.loadSync(SERVICE_PROTO, { keepCase: false });
     addFlagsFields(root);
+    addPartialSuccess(root);
     root.resolveAll();
     schema = { request: root.lookupType(REQUEST_TYPE), response: root.lookupType(RESPONSE_TYPE) };
   }
@@ -40,4 +41,19 @@ function addFlagsFields(root: protobuf.Root): void {
   if (span.fields.flags === undefined) span.add(new protobuf.Field('flags', 16, 'fixed32'));
   const link = root.lookupType('opentelemetry.proto.trace.v1.Span.Link');
   if (link.fields.flags === undefined) link.add(new protobuf.Field('flags', 6, 'fixed32'));
+}
+
+/**
+ * The pinned schema also predates `ExportTraceServiceResponse.partial_success` (field 1: `int64
+ * rejected_spans = 1; string error_message = 2;` in today's opentelemetry-proto), which the fault injection
+ * answers with.
+ */
+function addPartialSuccess(root: protobuf.Root): void {
+  const response = root.lookupType(RESPONSE_TYPE);
+  if (response.fields.partialSuccess !== undefined) return;
+  const partial = new protobuf.Type('ExportTracePartialSuccess')
+    .add(new protobuf.Field('rejectedSpans', 1, 'int64'))
+    .add(new protobuf.Field('errorMessage', 2, 'string'));
+  response.parent?.add(partial);
+  response.add(new protobuf.Field('partialSuccess', 1, 'ExportTracePartialSuccess'));
 }

@@ -215,6 +215,12 @@ class OtlpReceiver implements Receiver {
       case 'destroy':
         req.socket.resetAndDestroy();
         return;
+      case 'partial':
+        this.accept(res, format, decoded, record, encodeResponse(format, fault));
+        return;
+      case 'body':
+        this.accept(res, format, decoded, record, fault.body, fault.contentType);
+        return;
     }
   }
 
@@ -223,10 +229,12 @@ class OtlpReceiver implements Receiver {
     format: OtlpFormat,
     decoded: DecodedRequest,
     record: ReceivedRequest,
+    body: Uint8Array | string = encodeResponse(format),
+    contentType = format === 'json' ? 'application/json' : 'application/x-protobuf',
   ): void {
     record.status = 200;
-    res.writeHead(200, { 'Content-Type': format === 'json' ? 'application/json' : 'application/x-protobuf' });
-    res.end(encodeResponse(format));
+    res.writeHead(200, { 'Content-Type': contentType });
+    res.end(body);
     if (this.hooks.retain !== false) {
       for (const span of decoded.spans) this.spans.push(span);
       this.spanWaiters.notify();

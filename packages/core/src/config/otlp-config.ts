@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { displayUrl } from '../export/display-url.js';
 import { EXPORT_DEFAULTS } from '../export/export-limits.js';
 import { logger } from '../logger.js';
-import type { ExportConfig } from '../types.js';
+import type { ExportConfig, OtlpProtocol } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 
 /** Where spans go when nothing is configured: the local OTLP/HTTP port (a Collector, or `spanwise dev`). */
 export const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+/** Where spans go over gRPC when nothing is configured: the local OTLP/gRPC port. */
+export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
 /** Default cap on the estimated encoded bytes held in the export queue (`SPANWISE_MAX_QUEUE_BYTES`). */
 export const DEFAULT_MAX_QUEUE_BYTES = 8 * 1024 * 1024;
 
@@ -20,20 +22,25 @@ function validUrl(value: string): boolean {
 }
 
 const SIGNAL_PATH = '/v1/traces';
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 
-function resolveEndpoint(env: EnvReader): string {
+function resolveEndpoint(env: EnvReader, protocol: OtlpProtocol): string {
+  const grpc = protocol === 'grpc';
+  const fallback = grpc ? DEFAULT_GRPC_ENDPOINT : DEFAULT_TRACES_ENDPOINT;
   const signal = env.first('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (signal !== undefined) {
     if (validUrl(signal.value)) return signal.value;
-    env.invalid(signal.name, displayUrl(signal.value), 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
-    return DEFAULT_TRACES_ENDPOINT;
+    env.invalid(signal.name, displayUrl(signal.value), 'an http(s) URL', fallback);
+    return fallback;
   }
   const base = env.first('OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (base === undefined) return DEFAULT_TRACES_ENDPOINT;
+  if (base === undefined) return fallback;
   if (!validUrl(base.value)) {
-    env.invalid(base.name, displayUrl(base.value), 'an http(s) URL', DEFAULT_TRACES_ENDPOINT);
-    return DEFAULT_TRACES_ENDPOINT;
+    env.invalid(base.name, displayUrl(base.value), 'an http(s) URL', fallback);
+    return fallback;
   }
+  // A gRPC endpoint names the server only.
+  if (grpc) return base.value;
   // The spec appends the signal path to the base endpoint's path, keeping any prefix (and query) it has.
   const url = new URL(base.value);
   const path = url.pathname.replace(/\/+$/, '');
@@ -102,14 +109,22 @@ function readCertificate(env: EnvReader): string | undefined {
   }
 }
 
-/** The export pipeline's configuration from the standard OTLP and BSP variables plus `SPANWISE_*`. */
-export function resolveExportConfig(env: EnvReader): ExportConfig {
+/**
+ * The export pipeline's configuration from the standard OTLP and BSP variables plus `SPANWISE_*`.
+ * `protocolOption` (the programmatic `export.protocol`) picks the endpoint default when given.
+ */
+export function resolveExportConfig(env: EnvReader, protocolOption?: OtlpProtocol): ExportConfig {
   const headers: Record<string, string> = {};
   parseHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', headers);
   parseHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', headers);
 
   const protocolVars = ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'];
-  const protocol = env.oneOf(protocolVars, ['http/protobuf', 'http/json'] as const, 'http/protobuf');
+  const fromEnv = env.oneOf(protocolVars, PROTOCOLS, 'http/protobuf');
+  let protocol = protocolOption ?? fromEnv;
+  if (!PROTOCOLS.includes(protocol)) {
+    env.invalid('export.protocol', String(protocol), `one of ${PROTOCOLS.join(', ')}`, fromEnv);
+    protocol = fromEnv;
+  }
   const maxQueueSize = env.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1);
   let maxExportBatchSize = env.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1);
   if (maxExportBatchSize > maxQueueSize) {
@@ -126,7 +141,7 @@ export function resolveExportConfig(env: EnvReader): ExportConfig {
   }
   const certificate = readCertificate(env);
   return {
-    endpoint: resolveEndpoint(env),
+    endpoint: resolveEndpoint(env, protocol),
     protocol,
     headers,
     timeoutMs: env.int(['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], 10_000, 1),

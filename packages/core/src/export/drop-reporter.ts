@@ -9,6 +9,8 @@ const REASONS: Record<keyof DroppedSpans, string> = {
   shutdown: 'undelivered at shutdown',
 };
 
+const GENERAL_ADVICE = 'Check that the collector is reachable and keeps up, or raise the limits';
+
 /**
  * Reports dropped spans on stderr whatever the log level: the first drop at once, then at most one line per
  * interval with the count since the previous line, by reason.
@@ -17,6 +19,7 @@ export class DropReporter {
   private readonly unreported: DroppedSpans = { queueFull: 0, exportFailed: 0, shutdown: 0 };
   private lastWarnAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
+  private advice = GENERAL_ADVICE;
 
   constructor(
     private readonly lastError: () => string | undefined,
@@ -46,6 +49,11 @@ export class DropReporter {
     this.report();
   }
 
+  /** Replaces the usual hint at the end of every later line (the process is exiting in a way it names). */
+  advise(advice: string): void {
+    this.advice = advice;
+  }
+
   private report(): void {
     const parts: string[] = [];
     let total = 0;
@@ -62,7 +70,7 @@ export class DropReporter {
     try {
       this.write(
         `[spanwise] dropped ${total} span${total === 1 ? '' : 's'}: ${parts.join(', ')}` +
-          `${error ? `; last export error: ${error}` : ''}. Check that the collector is reachable and keeps up, or raise the limits; tracing stats() has the totals.`,
+          `${error ? `; last export error: ${error}` : ''}. ${this.advice}; tracing stats() has the totals.`,
       );
     } catch {
       // A broken stderr must not break the app.

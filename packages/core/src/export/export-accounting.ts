@@ -65,6 +65,11 @@ export class ExportAccounting {
     this.reporter.flush();
   }
 
+  /** Ends every later drop warning with `advice` instead of the usual hint. */
+  advise(advice: string): void {
+    this.reporter.advise(advice);
+  }
+
   snapshot(queuedSpans: number, queuedBytes: number, circuit: CircuitState): ExportStats {
     return {
       exportedSpans: this.exportedSpans,

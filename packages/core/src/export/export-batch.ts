@@ -31,16 +31,17 @@ export function takeBatch(queue: SpanQueue, maxSpans: number, maxBytes: number):
 /**
  * Whether a batch whose request failed is sent again after `delayMs`: while it has attempts left, the retry
  * would start within `exportTimeoutMs` of its first send, and the failure did not open the circuit. A
- * pipeline shutting down retries regardless of time and circuit: its deadline bounds it.
+ * pipeline shutting down (`closingDeadlineAt` set, `Date.now()` time) retries regardless of attempts, time
+ * and circuit as long as the retry starts before that deadline.
  */
 export function mayRetry(
   batch: Batch,
   delayMs: number,
   limits: ExportLimits,
-  closing: boolean,
+  closingDeadlineAt: number | undefined,
   circuitOpened: boolean,
 ): boolean {
+  if (closingDeadlineAt !== undefined) return Date.now() + delayMs < closingDeadlineAt;
   if (batch.attempt >= limits.maxRetries) return false;
-  if (closing) return true;
   return !circuitOpened && Date.now() + delayMs - batch.startedAt <= limits.exportTimeoutMs;
 }

@@ -7,9 +7,11 @@ import type { EncodedEntry } from './encoded-entry.js';
 import { ExportAccounting, errorMessage } from './export-accounting.js';
 import { type Batch, mayRetry, takeBatch } from './export-batch.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, type ExportLimits, resolveLimits } from './export-limits.js';
-import { classifyOutcome } from './export-outcome.js';
+import type { ExportOutcome } from './export-outcome.js';
 import { EXPORT_CONTEXT, ExportTimers } from './export-timers.js';
-import { type HttpResult, HttpTransport } from './http-transport.js';
+import type { ExportTransport } from './export-transport.js';
+import type { GrpcTransport } from './grpc-transport.js';
+import { HttpTransport } from './http-transport.js';
 import { buildJsonRequest, buildProtobufRequest, type RequestBody } from './otlp-request.js';
 import { ResourceGate } from './resource-gate.js';
 import { backoffDelay } from './retry-policy.js';
@@ -17,17 +19,23 @@ import { JsonSpanEncoder, ProtobufSpanEncoder, type SpanEncoder } from './span-e
 import { SpanIntake } from './span-intake.js';
 import { SpanQueue } from './span-queue.js';
 
+/** Required only when gRPC is chosen, like the `@grpc/grpc-js` it loads: http/protobuf start-up is unchanged. */
+function newGrpcTransport(config: ExportConfig): GrpcTransport {
+  const { GrpcTransport } = require('./grpc-transport.js') as typeof import('./grpc-transport.js');
+  return new GrpcTransport(config);
+}
+
 /** Ended spans wait this long to be encoded together, off the request path. */
 const ENCODE_DELAY_MS = 10;
 
 /**
- * Spanwise's span processor and OTLP/HTTP exporter in one: ended spans are encoded in passes off the request
+ * Spanwise's span processor and OTLP exporter (HTTP or gRPC) in one: ended spans are encoded in passes off the request
  * path and held as bytes in a queue bounded by spans and bytes; one request is in flight at a time.
  * Every span is accounted for: ended and sampled = exported + dropped (each reason) + queued.
  */
 export class OtlpExportPipeline {
   private readonly limits: ExportLimits;
-  private readonly transport: HttpTransport;
+  private readonly transport: ExportTransport;
   private readonly encoder: SpanEncoder;
   private readonly build: (entries: readonly EncodedEntry[]) => RequestBody;
   private readonly prober: CollectorProbe;
@@ -49,18 +57,24 @@ export class OtlpExportPipeline {
   /** Retries ran out: wait for the scheduled delay before sending again, however full the queue is. */
   private hold = false;
   private closed = false;
+  /** When the shutdown deadline falls (`Date.now()` time), once closing. */
+  private deadlineAt = Number.POSITIVE_INFINITY;
+  /** Failed requests since shutdown began or the last delivery: the backoff step of the next retry. */
+  private closingFailures = 0;
+  /** The queue ran empty while closing, and the one turn given to spans still ending has been given. */
+  private lastTurnGiven = false;
   private finished = false;
   private shutdownPromise: Promise<void> | undefined;
   private resolveShutdown: (() => void) | undefined;
 
   constructor(config: ExportConfig) {
     this.limits = resolveLimits(config);
-    this.transport = new HttpTransport(config);
+    this.transport = config.protocol === 'grpc' ? newGrpcTransport(config) : new HttpTransport(config);
     const json = config.protocol === 'http/json';
     this.encoder = json ? new JsonSpanEncoder() : new ProtobufSpanEncoder();
     this.intake = new SpanIntake(this.limits, this.encoder, this.queue, this.counts, () => this.inflight);
     this.build = json ? buildJsonRequest : buildProtobufRequest;
-    this.prober = new CollectorProbe(this.transport, json);
+    this.prober = new CollectorProbe(this.transport, this.build);
     this.requestBytes = this.limits.maxRequestBytes;
     this.breaker = new CircuitBreaker(this.limits.circuitThreshold);
   }
@@ -71,7 +85,7 @@ export class OtlpExportPipeline {
   onEnd(span: ReadableSpan): void {
     try {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-      if (this.closed) {
+      if (this.finished) {
         this.counts.drop('shutdown', 1);
         return;
       }
@@ -106,17 +120,20 @@ export class OtlpExportPipeline {
   }
 
   /**
-   * Flushes within `deadlineMs`, skipping backoff sleeps and the circuit breaker, then counts whatever is
-   * left as dropped (shutdown). Idempotent: later calls return the first call's promise.
+   * The final flush: sends everything queued, and the spans that end meanwhile, ignoring the circuit
+   * breaker; a failed request is retried after its backoff or Retry-After if that retry starts before the
+   * deadline. At `deadlineMs`, or when no retry fits in it, whatever is left is counted as dropped
+   * (shutdown). The deadline timer keeps the process alive until then, and no longer. Idempotent: later
+   * calls return the first call's promise.
    */
   shutdown(deadlineMs = DEFAULT_SHUTDOWN_DEADLINE_MS): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     this.closed = true;
+    this.deadlineAt = Date.now() + Math.max(0, deadlineMs);
     this.shutdownPromise = new Promise<void>((resolve) => {
       this.resolveShutdown = resolve;
     });
     const deadline = setTimeout(() => this.cancel.abort(), Math.max(0, deadlineMs));
-    deadline.unref();
     void this.shutdownPromise.then(() => clearTimeout(deadline));
     this.cancel.signal.addEventListener('abort', () => this.finish(), { once: true });
     this.clearTimers();
@@ -130,6 +147,17 @@ export class OtlpExportPipeline {
       this.finish();
     }
     return this.shutdownPromise;
+  }
+
+  /**
+   * The process is exiting now, synchronously (`process.exit()`, a crash): counts whatever is still queued
+   * or in flight as dropped (shutdown) and reports it with `advice`. Returns how many spans that was.
+   */
+  abandon(advice: string): number {
+    if (this.finished) return 0;
+    const left = this.intake.queuedSpans();
+    if (left > 0) this.finish(advice);
+    return left;
   }
 
   /** Runs an encoding pass now, then exports if that made a batch due. */
@@ -150,7 +178,7 @@ export class OtlpExportPipeline {
     if (this.finished || this.inflight || this.probing) return;
     if (this.queue.spans === 0) {
       // Spans held for their resource are not in the queue yet: shutting down waits for them (to its deadline).
-      if (this.closed && !this.resourceGate.holding) this.finish();
+      if (this.closed && !this.resourceGate.holding) this.finishWhenIdle();
       return;
     }
     if (this.breaker.state !== 'closed' && !this.closed) return;
@@ -176,26 +204,27 @@ export class OtlpExportPipeline {
   }
 
   private async deliver(batch: Batch): Promise<void> {
-    let result: HttpResult;
+    let outcome: ExportOutcome;
     try {
       batch.body ??= await this.transport.encodeBody(this.build(batch.entries));
-      result = await this.transport.send(batch.body, this.limits.timeoutMs, this.cancel.signal);
+      outcome = await this.transport.send(batch.body, this.limits.timeoutMs, this.cancel.signal);
     } catch (err) {
-      result = { status: 0, body: Buffer.alloc(0), retryAfter: undefined, error: errorMessage(err) };
+      outcome = { kind: 'retry', error: errorMessage(err), retryAfterMs: undefined };
     }
     this.sending = false;
-    this.guard(() => this.settle(batch, result));
+    this.guard(() => this.settle(batch, outcome));
   }
 
-  private settle(batch: Batch, result: HttpResult): void {
+  private settle(batch: Batch, outcome: ExportOutcome): void {
     if (this.finished || this.inflight !== batch) return;
-    const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
     if (outcome.kind === 'delivered') {
       this.inflight = undefined;
+      this.closingFailures = 0;
       const rejected = Math.min(batch.spans, outcome.rejected);
       this.intake.release(batch.spans - rejected);
       if (rejected > 0) {
-        this.counts.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)`;
+        const why = outcome.message === undefined ? '' : `: ${outcome.message}`;
+        this.counts.lastError = `the collector rejected ${rejected} of ${batch.spans} spans (partial success)${why}`;
         this.intake.release(rejected, 'exportFailed');
       }
       this.breaker.succeeded();
@@ -220,11 +249,13 @@ export class OtlpExportPipeline {
     }
     const opened = this.breaker.failed();
     const { initialBackoffMs, maxBackoffMs } = this.limits;
-    const delay = outcome.retryAfterMs ?? backoffDelay(batch.attempt + 1, initialBackoffMs, maxBackoffMs);
-    if (mayRetry(batch, delay, this.limits, this.closed, opened)) {
+    // Closing, the backoff starts over: the final flush gets its own retries, bounded by its deadline.
+    const step = this.closed ? ++this.closingFailures : batch.attempt + 1;
+    const delay = outcome.retryAfterMs ?? backoffDelay(step, initialBackoffMs, maxBackoffMs);
+    const closingDeadline = this.closed ? this.deadlineAt : undefined;
+    if (mayRetry(batch, delay, this.limits, closingDeadline, opened)) {
       batch.attempt++;
-      if (this.closed) this.send(batch);
-      else this.timers.set('retry', delay, () => this.send(batch));
+      this.timers.set('retry', delay, () => this.send(batch));
       return;
     }
     // Retries ran out (in number or in time) or the circuit opened: the batch goes back in front. It still
@@ -258,11 +289,10 @@ export class OtlpExportPipeline {
     this.breaker.probing();
     this.probing = true;
     void context.with(EXPORT_CONTEXT, async () => {
-      const result = await this.prober.send(this.limits.timeoutMs, this.cancel.signal);
+      const outcome = await this.prober.send(this.limits.timeoutMs, this.cancel.signal);
       this.probing = false;
       this.guard(() => {
         if (this.finished) return;
-        const outcome = classifyOutcome(result, this.limits.protocol, this.limits.endpoint);
         if (outcome.kind === 'delivered') {
           this.breaker.succeeded();
           this.delayElapsed = true;
@@ -276,9 +306,27 @@ export class OtlpExportPipeline {
     });
   }
 
-  /** Ends the pipeline: whatever is still queued or in flight is dropped (shutdown). */
-  private finish(): void {
+  /**
+   * Closing with nothing queued: encodes spans that ended while the last batch was in flight, and gives
+   * spans still ending (a response closing) one more event-loop turn, once, before the pipeline ends.
+   */
+  private finishWhenIdle(): void {
+    if (this.intake.queuedSpans() > 0) {
+      this.encode();
+      return;
+    }
+    if (this.lastTurnGiven) {
+      this.finish();
+      return;
+    }
+    this.lastTurnGiven = true;
+    setImmediate(() => this.guard(() => this.encode()));
+  }
+
+  /** Ends the pipeline: whatever is still queued or in flight is dropped (shutdown), reported with `advice`. */
+  private finish(advice?: string): void {
     if (this.finished) return;
+    if (advice !== undefined) this.counts.advise(advice);
     this.finished = true;
     this.closed = true;
     this.clearTimers();

@@ -10,6 +10,8 @@ export interface ExportPipeline extends SpanProcessor {
   forceFlush(): Promise<void>;
   /** Flushes within `deadlineMs` (default 5000), then counts the rest as `dropped.shutdown`. Idempotent. */
   shutdown(deadlineMs?: number): Promise<void>;
+  /** The process is exiting now: counts what is queued as `dropped.shutdown`, reported with `advice`. */
+  abandon(advice: string): number;
 }
 
 /** Creates Spanwise's span processor + OTLP/HTTP exporter for `config`. */

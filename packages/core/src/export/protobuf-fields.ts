@@ -1,6 +1,7 @@
 /**
- * Just enough protobuf wire format to cut an encoded `ExportTraceServiceRequest` into its fields and to
- * write length-delimited frames around bytes that are already encoded. The span encoding itself is in
+ * Just enough protobuf wire format to cut an encoded `ExportTraceServiceRequest` (or a gRPC error's
+ * `google.rpc.Status`) into its fields and to write length-delimited frames around bytes that are already
+ * encoded. The span encoding itself is in
  * `otlp-trace-encoder.ts`.
  */
 
@@ -31,6 +32,11 @@ function readVarint(buf: Uint8Array, pos: number): number {
     }
     shift += 7;
   }
+}
+
+/** The varint at `pos` (a varint field's value starts there). Throws if it is truncated. */
+export function varintAt(buf: Uint8Array, pos: number): number {
+  return readVarint(buf, pos);
 }
 
 /** Calls `visit` for each top-level field of the message in `buf[start, end)`. */

@@ -5,6 +5,7 @@ import { createResource } from '../config/resource.js';
 import { createSampler } from '../config/sampler.js';
 import { SpanNameGuard } from '../diagnostics/span-name-guard.js';
 import { createExportPipeline } from '../export/index.js';
+import { PropagatedDecisionSampler } from '../propagation/propagated-decision-sampler.js';
 import { SimpleExportProcessor } from '../simple-export-processor.js';
 import type { ExportStats } from '../types.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
@@ -14,6 +15,8 @@ export interface ExportProcessor {
   stats(): ExportStats;
   forceFlush(): Promise<void>;
   shutdown(deadlineMs?: number): Promise<void>;
+  /** The process is exiting now: counts what is queued as dropped, reported with `advice`; returns how many. */
+  abandon(advice: string): number;
 }
 
 /** The SDK half of a tracing runtime. */
@@ -35,7 +38,8 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
       : new SimpleExportProcessor(config.exporter);
   const provider = new TracerProvider({
     resource: createResource(resourceAttributes, config.resourceDetectors),
-    sampler: createSampler(config.sampler),
+    // B3 and ottrace can carry "no decision" and "deny without ids", which only the sampler can honour.
+    sampler: new PropagatedDecisionSampler(createSampler(config.sampler)),
     idGenerator: new PooledIdGenerator(),
     spanProcessors: [new SpanNameGuard(config.maxSpanNames), exportProcessor],
   });

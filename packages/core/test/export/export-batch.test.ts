@@ -12,19 +12,21 @@ function batch(attempt: number, startedAgoMs: number): Batch {
 
 describe('mayRetry', () => {
   it('retries while attempts are left and the retry starts within the time budget', () => {
-    expect(mayRetry(batch(0, 0), 100, limits, false, false)).toBe(true);
-    expect(mayRetry(batch(1, 800), 100, limits, false, false)).toBe(true);
-    expect(mayRetry(batch(2, 0), 100, limits, false, false)).toBe(false);
-    expect(mayRetry(batch(1, 950), 100, limits, false, false)).toBe(false);
+    expect(mayRetry(batch(0, 0), 100, limits, undefined, false)).toBe(true);
+    expect(mayRetry(batch(1, 800), 100, limits, undefined, false)).toBe(true);
+    expect(mayRetry(batch(2, 0), 100, limits, undefined, false)).toBe(false);
+    expect(mayRetry(batch(1, 950), 100, limits, undefined, false)).toBe(false);
   });
 
   it('does not retry once the failure opened the circuit', () => {
-    expect(mayRetry(batch(0, 0), 100, limits, false, true)).toBe(false);
+    expect(mayRetry(batch(0, 0), 100, limits, undefined, true)).toBe(false);
   });
 
-  it('while shutting down, retries regardless of time and circuit, but not past the attempts', () => {
-    expect(mayRetry(batch(1, 5000), 100, limits, true, true)).toBe(true);
-    expect(mayRetry(batch(2, 0), 100, limits, true, false)).toBe(false);
+  it('while shutting down, retries regardless of attempts, time and circuit, if it starts before the deadline', () => {
+    const deadlineAt = Date.now() + 1000;
+    expect(mayRetry(batch(1, 5000), 100, limits, deadlineAt, true)).toBe(true);
+    expect(mayRetry(batch(9, 0), 100, limits, deadlineAt, false)).toBe(true);
+    expect(mayRetry(batch(0, 0), 2000, limits, deadlineAt, false)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeCollector } from './fake-collector.js';
 import { Harness, testConfig } from './pipeline-harness.js';
 
@@ -103,25 +103,76 @@ describe('export pipeline scheduling', () => {
   });
 
   it('shutdown() cancels a backoff sleep and sends at once', async () => {
-    const [collector, h] = await setup({ initialBackoffMs: 600_000, maxBackoffMs: 600_000 });
-    let failed: () => void = () => undefined;
-    const firstFailure = new Promise<void>((resolve) => {
-      failed = resolve;
-    });
-    let left = 1;
-    collector.behaviour = (_req, res) => {
-      if (left === 0) return false;
-      left--;
-      res.writeHead(503).end();
-      failed();
-      return true;
-    };
+    const [collector, h] = await setup({ initialBackoffMs: 20_000, maxBackoffMs: 20_000 });
+    failNext(collector, 1, 503);
     h.endSpans(30);
     void h.pipeline.forceFlush();
-    await firstFailure;
+    // The pipeline has read the 503 and sleeps 10-20 s before its retry.
+    await vi.waitFor(() => expect(h.pipeline.stats().failedExports).toBe(1));
     await h.shutdown(10_000);
     const stats = h.pipeline.stats();
     expect([stats.exportedSpans, stats.retries, stats.droppedSpans.shutdown]).toEqual([30, 1, 0]);
     expect(h.accounted(stats)).toBe(30);
+  });
+});
+
+describe('retries during shutdown', () => {
+  /** Answers every request with `status` (and `retryAfter`), noting when each arrived. */
+  function alwaysFail(collector: FakeCollector, status: number, retryAfter?: string): number[] {
+    const arrivals: number[] = [];
+    collector.behaviour = (_req, res) => {
+      arrivals.push(performance.now());
+      res.writeHead(status, retryAfter === undefined ? {} : { 'retry-after': retryAfter }).end();
+      return true;
+    };
+    return arrivals;
+  }
+
+  it('backs off between attempts, from the first step, and never past the deadline', async () => {
+    const [collector, h] = await setup({ initialBackoffMs: 100, maxBackoffMs: 100, maxRetries: 1 });
+    const arrivals = alwaysFail(collector, 503);
+    h.endSpans(20);
+    await h.shutdown(600);
+    // maxRetries does not cut the final flush short; each retry waits at least half the backoff (jitter).
+    expect(arrivals.length).toBeGreaterThan(2);
+    for (let i = 1; i < arrivals.length; i++)
+      expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(49);
+    // A retry starts only while 600 ms have not passed, so at most 1 + 600 / 50 requests.
+    expect(arrivals.length).toBeLessThanOrEqual(13);
+    const stats = h.pipeline.stats();
+    expect([stats.exportedSpans, stats.droppedSpans.shutdown, stats.queuedSpans]).toEqual([0, 20, 0]);
+  });
+
+  it('delivers once the collector recovers within the deadline', async () => {
+    const [collector, h] = await setup({ initialBackoffMs: 50, maxBackoffMs: 200 });
+    failNext(collector, 3, 503);
+    h.endSpans(25);
+    await h.shutdown(5000);
+    const stats = h.pipeline.stats();
+    expect([stats.exportedSpans, stats.retries, stats.droppedSpans.shutdown]).toEqual([25, 3, 0]);
+    expect(collector.requests.map((r) => r.status)).toEqual([503, 503, 503, 200]);
+  });
+
+  it('honours Retry-After, and stops at once when the wait it asks for ends after the deadline', async () => {
+    const [collector, h] = await setup({});
+    const arrivals = alwaysFail(collector, 429, '60');
+    h.endSpans(5);
+    // Retry-After is honoured up to 30 s (MAX_RETRY_AFTER_MS): more than this deadline.
+    await h.shutdown(10_000);
+    expect(arrivals).toHaveLength(1);
+    expect(h.pipeline.stats().droppedSpans.shutdown).toBe(5);
+    expect(h.accounted()).toBe(5);
+  });
+
+  it('accepts spans that end while the final flush is under way', async () => {
+    const [collector, h] = await setup({});
+    h.endSpans(10);
+    const done = h.shutdown(5000);
+    h.endSpans(4);
+    await done;
+    await collector.waitForSpans(14);
+    expect(h.pipeline.stats()).toMatchObject({ exportedSpans: 14, droppedSpans: { shutdown: 0 } });
+    h.endSpans(1);
+    expect(h.pipeline.stats().droppedSpans.shutdown).toBe(1);
   });
 });

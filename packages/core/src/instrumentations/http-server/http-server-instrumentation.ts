@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   context,
   propagation,
@@ -9,6 +9,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { serverDrain } from '../../shutdown/server-drain.js';
 import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
 import { DEFAULT_REDACTED_QUERY_PARAMS, UrlRedactor } from '../url-redactor.js';
 import {
@@ -27,6 +28,7 @@ import {
 
 /** Ends the server span when the response closes: finished, or cut off by the client. */
 function onResponseClose(this: ServerResponse & ContextCarrier): void {
+  serverDrain.ended(this);
   const ctx = this[REQUEST_CONTEXT];
   const span = ctx === undefined ? undefined : trace.getSpan(ctx);
   if (ctx === undefined || span === undefined || !span.isRecording()) return;
@@ -123,6 +125,7 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
     (request as ContextCarrier)[REQUEST_CONTEXT] = ctx;
     (response as ContextCarrier)[REQUEST_CONTEXT] = ctx;
     response.on('close', onResponseClose);
+    serverDrain.started(server as Server, response);
     try {
       return context.with(ctx, emit, server, 'request', request, response);
     } catch (error) {
