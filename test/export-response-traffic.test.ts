@@ -121,7 +121,9 @@ describe('export responses while the app serves traffic (register hook, steady l
     if (rejected > 0) {
       expect(got.rejected).toBeGreaterThan(0);
       // The collector claims 3 of every request; a batch of fewer spans counts only what it held.
-      const last = stats.lastError?.match(/the collector rejected (\d+) of (\d+) spans \(partial success\): bad span/);
+      const last = stats.lastError?.match(
+        /the collector rejected (\d+) of (\d+) spans \(partial success\): bad span/,
+      );
       expect(last).not.toBeNull();
       expect(Number(last?.[1])).toBe(Math.min(3, Number(last?.[2])));
       // Only the rate-limited drop warning, naming the collector's reason.

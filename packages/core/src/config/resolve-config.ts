@@ -72,7 +72,11 @@ export function resolveConfig(
   const otelLevel = resolveOtelLogLevel(env);
   const logLevel: LogLevel =
     otelLevel === undefined ? 'warn' : otelLevel === 'verbose' || otelLevel === 'all' ? 'debug' : otelLevel;
-  const exportConfig = mergeExportOptions(env, resolveExportConfig(env, options.export?.protocol), options.export);
+  const exportConfig = mergeExportOptions(
+    env,
+    resolveExportConfig(env, options.export?.protocol),
+    options.export,
+  );
   const shutdownTimeoutMs = env.int('SPANWISE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0);
   const maxSpanNames = env.int('SPANWISE_MAX_SPAN_NAMES', 1000, 1);
   return {

@@ -1,5 +1,5 @@
-import type { ExportOutcome } from './export-outcome.js';
 import { displayUrl } from './display-url.js';
+import type { ExportOutcome } from './export-outcome.js';
 import { readExportResponse } from './otlp-response-reader.js';
 import { forEachField, varintAt } from './protobuf-fields.js';
 import { MAX_RETRY_AFTER_MS } from './retry-policy.js';
