@@ -51,7 +51,7 @@ const EXPORTING: Case[] = [
   [
     'OTEL_EXPORTER_OTLP_PROTOCOL',
     'http/xml',
-    'OTEL_EXPORTER_OTLP_PROTOCOL="http/xml" is not one of http/protobuf, http/json; using http/protobuf instead.',
+    'OTEL_EXPORTER_OTLP_PROTOCOL="http/xml" is not one of http/protobuf, http/json, grpc; using http/protobuf instead.',
   ],
   [
     'OTEL_EXPORTER_OTLP_HEADERS',

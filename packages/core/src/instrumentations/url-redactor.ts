@@ -60,11 +60,6 @@ export class UrlRedactor {
     this.lengths = new Set([...this.names].map((name) => name.length));
   }
 
-  /** False when the list is empty: nothing to do. */
-  get active(): boolean {
-    return this.names.size > 0;
-  }
-
   /** A query string (without `?`) with the values of the listed parameters replaced. */
   redactQuery(query: string): string {
     if (this.names.size === 0) return query;
