@@ -77,7 +77,9 @@ const hostileHeaders = fc
         { maxKeys: 4 },
       )
       .map((baggage) => ({ ...headers, ...baggage }) as Record<string, string | string[]>),
-  );
+  )
+  // Within Node's default 16 KiB header limit, so the request reaches the app instead of a 431.
+  .filter((headers) => JSON.stringify(headers).length < 14 * 1024);
 
 /** A valid context and the same context written in one format, as that format's peers may write it. */
 const validVector = fc

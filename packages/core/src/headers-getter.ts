@@ -26,9 +26,10 @@ function toText(value: unknown, nested = false): string | undefined {
 /**
  * One index per carrier, instead of a case-insensitive scan of every key on each missed lookup (a propagator
  * set asks for a dozen absent headers per extract: 38 ms for a 10 000-key AMQP table before). Keys with an
- * upper-case letter are bucketed by length and first letter, without allocating a lower-cased copy of each;
- * the others are found directly. An extract is synchronous, so the index (and the key list, which the
- * Jaeger and ottrace baggage scans share) lives until the next microtask; {@link headersSetter} drops it.
+ * upper-case ASCII letter are bucketed by length and first letter, without allocating a lower-cased copy of
+ * each; the others are found directly. An extract is synchronous, so the index (and the key list, which the
+ * Jaeger and ottrace baggage scans share) lives until the next microtask. {@link headersSetter} keeps it
+ * true; a mixed-case key added to the carrier by other code within the same turn is not seen until then.
  */
 interface CarrierIndex {
   carrier: object;
