@@ -120,7 +120,9 @@ describe('export responses while the app serves traffic (register hook, steady l
     expect(accounted(stats)).toBe(got.spans);
     if (rejected > 0) {
       expect(got.rejected).toBeGreaterThan(0);
-      expect(stats.lastError).toMatch(/the collector rejected 3 of \d+ spans \(partial success\): bad span/);
+      expect(stats.lastError).toMatch(
+        /the collector rejected [1-3] of \d+ spans \(partial success\): bad span/,
+      );
       // Only the rate-limited drop warning, naming the collector's reason.
       expect(stderr).toMatch(/^(\[spanwise\] dropped \d+ spans: \d+ export failed; .*: bad span\. .*\n)+$/);
     } else {
