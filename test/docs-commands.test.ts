@@ -130,8 +130,11 @@ for (const cmd of commands) {
   if (hook !== null) {
     const { env } = splitEnv(cmd.command.replace(/^cd (\S+) && /, ''));
     hookRuns.set(JSON.stringify([env, hook[1], hook[2]]), cmd);
-  } else if (/^(npx )?spanwise dev\b/.test(cmd.command)) {
-    devRuns.set(cmd.command.replace(/^npx /, ''), cmd);
+  } else if (
+    /^(npx @spanwise\/cli |\w+\/)*spanwise dev\b/.test(cmd.command) ||
+    /^npx @spanwise\/cli dev\b/.test(cmd.command)
+  ) {
+    devRuns.set(cmd.command.replace(/^npx @spanwise\/cli /, 'spanwise '), cmd);
   }
 }
 
@@ -157,7 +160,7 @@ const RULES: [RegExp, Check][] = [
         expect(documentedVariables, `${cmd.file}: ${name} is not in docs/configuration.md`).toContain(name);
       }
       const entry = rest.match(HOOK)?.[2] ?? '';
-      if (!['dist/main.js', 'app.js', 'app.mjs', 'main.mjs', '-e'].includes(entry)) {
+      if (!['dist/main.js', 'dist/main.mjs', 'app.js', 'app.mjs', 'main.mjs', '-e'].includes(entry)) {
         expect(inSomeExample(entry), `${cmd.file}: ${entry} is in no example`).toBe(true);
       }
     },
@@ -195,16 +198,47 @@ const RULES: [RegExp, Check][] = [
     },
   ],
   [
+    // `npx spanwise` would run whatever an unrelated publisher puts under that unscoped name.
+    /^npx spanwise\b/,
+    (cmd) => {
+      expect.fail(
+        `${cmd.file}: \`${cmd.command}\` runs the unscoped npm package "spanwise"; use npx @spanwise/cli`,
+      );
+    },
+  ],
+  [
     /^npm install /,
     (cmd) => {
       const known = knownPackages();
-      for (const name of cmd.command.split(/\s+/).slice(2)) {
+      for (const name of cmd.command
+        .split(/\s+/)
+        .slice(2)
+        .filter((arg) => !arg.startsWith('-'))) {
         expect(known, `${cmd.file}: ${name} is no workspace package or dependency`).toContain(name);
       }
     },
   ],
   // Run in the last test.
-  [/^(npx )?spanwise dev\b/, () => {}],
+  [/^(npx @spanwise\/cli dev|spanwise dev)\b/, () => {}],
+  [
+    // The Nest CLI started with the hook in NODE_OPTIONS: the flag and the variables must be the documented ones.
+    /^NODE_OPTIONS='--(require|import) @spanwise\/core\/register'( [A-Z_]+=\S+)* npx nest start( --watch)?$/,
+    (cmd) => {
+      const { env } = splitEnv(cmd.command.replace(/^NODE_OPTIONS='[^']*' /, ''));
+      for (const name of Object.keys(env)) {
+        expect(documentedVariables, `${cmd.file}: ${name} is not in docs/configuration.md`).toContain(name);
+      }
+    },
+  ],
+  [
+    // The bundle docs/bundlers.md shows; test/bundled-app.test.ts builds one with the same options.
+    /^esbuild \S+ --bundle --platform=node --format=esm --packages=external --keep-names /,
+    () => {
+      const test = readFileSync(join(__dirname, 'bundled-app.test.ts'), 'utf8');
+      expect(test).toContain("packages: 'external'");
+      expect(test).toContain('keepNames: true');
+    },
+  ],
   [
     /^docker compose -f \S+/,
     (cmd) => {
@@ -215,14 +249,16 @@ const RULES: [RegExp, Check][] = [
   ],
   // Need a running app, jq, a broker's own tooling or an operator's shell: documented, not run.
   [/^(curl|jq|rabbitmq-server|redis-server|kubectl) /, () => {}],
-  // The Nest CLI's build of the user's own project (the examples compile with tsc).
-  [/^nest build$/, () => {}],
+  // The build of the user's own project (test/getting-started.e2e.test.ts compiles the same app with tsc).
+  [/^(nest build|npm run build)$/, () => {}],
 ];
 
 describe('shell commands in the docs', () => {
   it('finds the commands (the extraction itself works)', () => {
     expect(commands.length).toBeGreaterThan(20);
-    expect(commands.map((cmd) => cmd.command)).toContain('node --import @spanwise/core/register app.mjs');
+    expect(commands.map((cmd) => cmd.command)).toContain(
+      'node --import @spanwise/core/register dist/main.js',
+    );
     expect(hookRuns.size).toBeGreaterThan(3);
     expect(devRuns.size).toBeGreaterThan(0);
   });

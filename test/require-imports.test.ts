@@ -34,3 +34,28 @@ describe.skipIf(skipWithoutPostgres(postgres))('--require and imported libraries
     expect(result.stderr).toBe('');
   });
 });
+
+// Nodes whose module.registerHooks cannot run import-in-the-middle (22.15 to 22.22.2, 24.0 to 24.11.0) get the
+// import hooks in 'warn' mode; this Node is newer, so the mode is forced on the hooks themselves.
+it('on a Node that cannot wrap imports, the first import of an instrumented library warns once and still enables it', async () => {
+  const hooks = join(
+    __dirname,
+    '..',
+    'packages',
+    'core',
+    'dist',
+    'cjs',
+    'instrumentations',
+    'import-hooks.js',
+  );
+  const script = `
+    const { installImportHooks } = require(${JSON.stringify(hooks)});
+    const entry = { name: 'pg', modules: ['pg'], defaultOn: true, create: () => [] };
+    installImportHooks({ entries: [entry], enable: (e) => console.log('enabled ' + e.name), loader: 'warn' });
+    import('pg').then(() => import('pg/lib/client.js')).then(() => console.log('imported'));`;
+  const result = await runNode(['-e', script], {}, __dirname);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toBe('enabled pg\nimported\n');
+  expect(result.stderr.match(/WARN pg is imported by an ES module/g)).toHaveLength(1);
+  expect(result.stderr).toContain('start node with --import @spanwise/core/register');
+});
