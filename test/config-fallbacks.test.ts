@@ -41,7 +41,7 @@ const EXPORTING: Case[] = [
   [
     'OTEL_RESOURCE_ATTRIBUTES',
     'team',
-    'OTEL_RESOURCE_ATTRIBUTES="team" is not a key=value pair; using nothing for that entry instead.',
+    'OTEL_RESOURCE_ATTRIBUTES entry 1 of 1 is not a key=value pair; leaving that entry out (its text is not shown).',
   ],
   [
     'OTEL_TRACES_EXPORTER',

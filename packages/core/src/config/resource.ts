@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
+import { logger } from '../logger.js';
 import type { EnvReader } from './env-reader.js';
 import { type DetectorChoice, loadDetectors } from './resource-detectors.js';
 
@@ -39,20 +40,27 @@ function parseResourceAttributes(env: EnvReader): Attributes {
   const attributes: Attributes = {};
   const raw = env.raw('OTEL_RESOURCE_ATTRIBUTES');
   if (raw === undefined) return attributes;
-  for (const entry of raw.split(',')) {
-    if (entry.trim() === '') continue;
+  const entries = raw.split(',');
+  entries.forEach((entry, index) => {
+    if (entry.trim() === '') return;
     const eq = entry.indexOf('=');
     const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    // A bad entry's value may be a credential pasted in the wrong place: warnings name its position (and its
+    // key when it has one), never its text.
+    const where = `OTEL_RESOURCE_ATTRIBUTES entry ${index + 1} of ${entries.length}`;
     if (key === '') {
-      env.invalid('OTEL_RESOURCE_ATTRIBUTES', entry, 'a key=value pair', 'nothing for that entry');
-      continue;
+      logger.warn(`${where} is not a key=value pair; leaving that entry out (its text is not shown).`);
+      return;
     }
     try {
       attributes[key] = decodeURIComponent(entry.slice(eq + 1).trim());
     } catch {
-      env.invalid('OTEL_RESOURCE_ATTRIBUTES', entry, 'a percent-encoded value', 'nothing for that entry');
+      logger.warn(
+        `${where} (key ${JSON.stringify(key)}) has a value that is not percent-encoded; leaving that entry out ` +
+          '(its value is not shown).',
+      );
     }
-  }
+  });
   return attributes;
 }
 
