@@ -19,9 +19,13 @@ const esmWrapper = process.argv.includes('--esm-wrapper');
 
 rmSync('dist', { recursive: true, force: true });
 for (const { dir, type, flags } of esmWrapper ? builds.slice(0, 1) : builds) {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, ...flags], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, '--inlineSources', ...flags],
+    {
+      stdio: 'inherit',
+    },
+  );
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type }, null, 2)}\n`);
 }

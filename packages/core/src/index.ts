@@ -1,5 +1,6 @@
-export type { HeaderCarrier } from './headers-getter.js';
-export { headersGetter, headersSetter } from './headers-getter.js';
+// Re-exported from @spanwise/headers, the one piece @spanwise/nestjs and @spanwise/amqplib share with core.
+export type { HeaderCarrier } from '@spanwise/headers';
+export { headersGetter, headersSetter } from '@spanwise/headers';
 export { getTracing, startTracing } from './start-tracing.js';
 export type {
   DropPolicy,
