@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asModule, tsBlocks } from './support/doc-snippets';
 import { packPackages } from './support/pack';
 
 // The tarballs as a user receives them, checked by the ecosystem's own tools and installed into a fresh
@@ -41,11 +42,6 @@ function run(command: string, args: string[], cwd: string): { status: number | n
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
 
-/** The ```ts blocks of a markdown file. */
-function tsBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
-}
-
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'spanwise-packaging-'));
   tarballs = packPackages(
@@ -54,9 +50,10 @@ beforeAll(() => {
   );
 }, INSTALL_TIMEOUT_MS);
 
+// Removing a NestJS install takes a while on a busy machine.
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
-});
+}, INSTALL_TIMEOUT_MS);
 
 describe('the packed tarballs', () => {
   it(
@@ -114,6 +111,7 @@ describe('installed into a fresh NestJS 12 project with npm', () => {
         type: 'module',
         dependencies: {
           '@nestjs/common': '^12.0.0',
+          '@nestjs/config': '^12.0.0',
           '@nestjs/core': '^12.0.0',
           '@nestjs/microservices': '^12.0.0',
           '@nestjs/platform-express': '^12.0.0',
@@ -149,16 +147,22 @@ describe('installed into a fresh NestJS 12 project with npm', () => {
   );
 
   it(
-    'compiles every README snippet and the typed integrations under strict TypeScript (node16 and bundler)',
+    'compiles every snippet of docs/ and the READMEs, and the typed integrations, under strict TypeScript (node16 and bundler)',
     () => {
       const snippets = join(app, 'snippets');
       mkdirSync(snippets);
+      const sources = [
+        ...readdirSync(join(ROOT, 'docs')).map((file) => join(ROOT, 'docs', file)),
+        ...readdirSync(PACKAGES).map((dir) => join(PACKAGES, dir, 'README.md')),
+      ];
       let n = 0;
-      for (const dir of readdirSync(PACKAGES)) {
-        for (const block of tsBlocks(readFileSync(join(PACKAGES, dir, 'README.md'), 'utf8'))) {
-          writeFileSync(join(snippets, `readme-${dir}-${n++}.ts`), `${block}\nexport {};\n`);
+      for (const source of sources) {
+        for (const block of tsBlocks(readFileSync(source, 'utf8'))) {
+          const name = `${basename(source.replace(/\/README\.md$/, ''), '.md')}-${n++}.ts`;
+          writeFileSync(join(snippets, name), asModule(block));
         }
       }
+      expect(n).toBeGreaterThan(20);
       // The two integrations issue 16 found broken: amqp-connection-manager's ChannelWrapper (publish returns a
       // promise) and a NestJS client without a dispatch hook.
       writeFileSync(
