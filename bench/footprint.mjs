@@ -81,6 +81,12 @@ function withoutDependencies(tarball, names) {
 }
 
 const without = (process.env.FOOTPRINT_WITHOUT ?? '').split(',').filter(Boolean);
+const nestApp = [
+  '@nestjs/common@^12.0.0',
+  '@nestjs/core@^12.0.0',
+  'reflect-metadata@^0.2.0',
+  'rxjs@^7.8.0',
+].concat(`@opentelemetry/api@${apiRange}`);
 const sets = [
   {
     name: '@spanwise/core + @opentelemetry/api',
@@ -93,19 +99,19 @@ const sets = [
         {
           name: `  same, without ${without.join(', ')}`,
           specs: [withoutDependencies(core, without), headers, `@opentelemetry/api@${apiRange}`],
+          maxMb: 25,
+          maxPackages: 40,
         },
       ]
     : []),
-  {
-    name: '@spanwise/nestjs + @opentelemetry/api (own SDK; npm adds its Nest peers)',
-    specs: [nestjs, headers, `@opentelemetry/api@${apiRange}`],
-  },
+  { name: 'NestJS 12 (common, core, rxjs, reflect-metadata) + @opentelemetry/api', specs: nestApp },
+  { name: '  same + @spanwise/nestjs (an app with its own SDK)', specs: [...nestApp, nestjs, headers] },
   {
     name: '@spanwise/amqplib + @opentelemetry/api',
     specs: [amqplib, headers, `@opentelemetry/api@${apiRange}`],
   },
   {
-    name: 'all four + @opentelemetry/api',
+    name: 'core, nestjs, amqplib, cli, headers + @opentelemetry/api',
     specs: [core, nestjs, amqplib, cli, headers, `@opentelemetry/api@${apiRange}`],
   },
   { name: '@spanwise/cli', specs: [cli], maxMb: 5 },
