@@ -1,5 +1,6 @@
 // Builds the package in the current directory to CommonJS (dist/cjs) and ESM (dist/esm), each with
-// its own type declarations, and marks each folder with the module type Node should load it as.
+// its own type declarations, and marks each folder with the module type Node should load it as. Source maps
+// carry the TypeScript in `sourcesContent`: the tarball ships no src/, and debuggers read the code from the map.
 //
 // With --esm-wrapper the ESM entry is a thin wrapper that re-exports the CommonJS build instead of a second
 // compiled copy. @spanwise/core uses it because it owns process-wide state (the tracer provider, signal
@@ -19,9 +20,13 @@ const esmWrapper = process.argv.includes('--esm-wrapper');
 
 rmSync('dist', { recursive: true, force: true });
 for (const { dir, type, flags } of esmWrapper ? builds.slice(0, 1) : builds) {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, ...flags], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', 'tsconfig.build.json', '--outDir', dir, '--inlineSources', ...flags],
+    {
+      stdio: 'inherit',
+    },
+  );
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type }, null, 2)}\n`);
 }

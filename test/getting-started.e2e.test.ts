@@ -128,6 +128,8 @@ beforeAll(async () => {
       '--no-fund',
       '--loglevel=error',
       tarballs['@spanwise/core'],
+      // Not on the registry yet: core and nestjs depend on it, so it is installed from its tarball too.
+      tarballs['@spanwise/headers'],
       tarballs['@spanwise/nestjs'],
       tarballs['@spanwise/cli'],
       '@opentelemetry/api@^1.10.0',

@@ -1,7 +1,7 @@
-// Packs the workspace packages as the registry would serve them: `pnpm pack` rewrites `workspace:*` ranges
-// to versions and includes only the `files` each package.json lists. Needs the packages built first.
+// Packs the workspace packages as the registry would serve them: `pnpm pack` rewrites `workspace:` ranges to
+// versions and includes only the `files` each package.json lists. Needs the packages built first.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -9,6 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 /** The packages users install, by name, with their folder under packages/. */
 export const PUBLISHED = {
   '@spanwise/core': 'core',
+  '@spanwise/headers': 'headers',
   '@spanwise/nestjs': 'nestjs',
   '@spanwise/amqplib': 'amqplib',
   '@spanwise/cli': 'cli',
@@ -16,19 +17,27 @@ export const PUBLISHED = {
 
 export type PublishedName = keyof typeof PUBLISHED;
 
+/**
+ * Packs each package directory from its current build into `destination`, and returns the tarball paths in
+ * the same order.
+ */
+export function packPackages(packageDirs: readonly string[], destination: string): string[] {
+  mkdirSync(destination, { recursive: true });
+  return packageDirs.map((cwd) => {
+    const out = execFileSync('pnpm', ['pack', '--json', '--pack-destination', destination], {
+      cwd,
+      encoding: 'utf8',
+    });
+    return (JSON.parse(out) as { filename: string }).filename;
+  });
+}
+
 /** Packs every published package into `outDir`; returns the tarball path of each, by package name. */
 export function packWorkspace(outDir: string): Record<PublishedName, string> {
-  mkdirSync(outDir, { recursive: true });
-  const tarballs = {} as Record<PublishedName, string>;
-  for (const [name, folder] of Object.entries(PUBLISHED) as [PublishedName, string][]) {
-    const before = new Set(readdirSync(outDir));
-    execFileSync('pnpm', ['pack', '--pack-destination', outDir], {
-      cwd: join(ROOT, 'packages', folder),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const created = readdirSync(outDir).find((file) => !before.has(file) && file.endsWith('.tgz'));
-    if (created === undefined) throw new Error(`pnpm pack wrote no tarball for ${name}`);
-    tarballs[name] = join(outDir, created);
-  }
-  return tarballs;
+  const names = Object.keys(PUBLISHED) as PublishedName[];
+  const paths = packPackages(
+    names.map((name) => join(ROOT, 'packages', PUBLISHED[name])),
+    outDir,
+  );
+  return Object.fromEntries(names.map((name, i) => [name, paths[i]])) as Record<PublishedName, string>;
 }

@@ -1,5 +1,5 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { type HeaderCarrier, headersGetter, headersSetter } from '@spanwise/core';
+import { type HeaderCarrier, headersGetter, headersSetter } from '@spanwise/headers';
 
 /**
  * Longest header value the getter hands to a propagator, in characters (bytes for a Buffer, which is then

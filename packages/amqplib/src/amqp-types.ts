@@ -3,7 +3,7 @@
  * channels and amqp-connection-manager's raw channels all fit without a dependency on amqplib's types.
  * `M` is the channel's delivered message type, so handlers receive amqplib's own `ConsumeMessage`.
  */
-export interface AmqpChannel<M extends AmqpMessage = AmqpMessage> {
+export interface AmqpChannel<M extends AmqpMessage = AmqpMessage> extends AmqpConsumerChannel<M> {
   publish(
     exchange: string,
     routingKey: string,
@@ -11,6 +11,13 @@ export interface AmqpChannel<M extends AmqpMessage = AmqpMessage> {
     options?: AmqpPublishOptions,
     callback?: (err: unknown, ok?: unknown) => void,
   ): boolean;
+}
+
+/**
+ * The consuming slice of a channel, all `tracedConsume` needs. amqp-connection-manager's `ChannelWrapper` fits
+ * it too (its `publish` returns a promise, so it is not an {@link AmqpChannel}).
+ */
+export interface AmqpConsumerChannel<M extends AmqpMessage = AmqpMessage> {
   consume(queue: string, onMessage: (msg: M | null) => void, options?: AmqpConsumeOptions): Promise<unknown>;
   ack?(message: M, allUpTo?: boolean): void;
   once?(event: string, listener: () => void): unknown;

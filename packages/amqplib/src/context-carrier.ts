@@ -1,5 +1,5 @@
 import { type Context, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import type { HeaderCarrier } from '@spanwise/core';
+import type { HeaderCarrier } from '@spanwise/headers';
 import { amqpHeadersGetter, amqpHeadersSetter } from './amqp-headers.js';
 import type { AmqpMessage, AmqpPublishOptions } from './amqp-types.js';
 

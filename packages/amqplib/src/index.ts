@@ -1,5 +1,11 @@
 export { amqpHeadersGetter, amqpHeadersSetter, MAX_HEADER_VALUE_LENGTH } from './amqp-headers.js';
-export type { AmqpChannel, AmqpConsumeOptions, AmqpMessage, AmqpPublishOptions } from './amqp-types.js';
+export type {
+  AmqpChannel,
+  AmqpConsumeOptions,
+  AmqpConsumerChannel,
+  AmqpMessage,
+  AmqpPublishOptions,
+} from './amqp-types.js';
 export type { ConsumerSpanOptions } from './consumer-span.js';
 export { carryContext, extractContext, injectContext } from './context-carrier.js';
 export type { DirectReplyToClientOptions } from './direct-reply-to-client.js';

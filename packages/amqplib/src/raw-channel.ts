@@ -1,6 +1,6 @@
 import { type Context, context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { AmqpChannel, AmqpConsumeOptions, AmqpMessage } from './amqp-types.js';
+import type { AmqpConsumeOptions, AmqpConsumerChannel, AmqpMessage } from './amqp-types.js';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -25,7 +25,7 @@ export function runSuppressed<T>(ctx: Context, fn: () => T): T {
 
 /** `channel.consume` as amqplib shipped it: no other instrumentation sees these deliveries. */
 export function rawConsume<M extends AmqpMessage>(
-  channel: AmqpChannel<M>,
+  channel: AmqpConsumerChannel<M>,
   queue: string,
   onMessage: (msg: M | null) => void,
   options?: AmqpConsumeOptions,

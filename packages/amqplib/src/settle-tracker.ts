@@ -1,5 +1,5 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import type { AmqpChannel, AmqpMessage } from './amqp-types.js';
+import type { AmqpConsumerChannel, AmqpMessage } from './amqp-types.js';
 import { ATTR_ERROR_TYPE } from './semconv.js';
 
 /** Attribute set on a consumer span whose message was not settled within the timeout. */
@@ -28,7 +28,7 @@ export class SettleTracker {
   private readonly pending = new Map<number, Pending>();
 
   /** The tracker of `channel`, created (and its settle methods wrapped on the instance) on first use. */
-  static for(channel: AmqpChannel): SettleTracker {
+  static for(channel: AmqpConsumerChannel): SettleTracker {
     let tracker = trackers.get(channel);
     if (tracker === undefined) {
       tracker = new SettleTracker(channel);
@@ -37,7 +37,7 @@ export class SettleTracker {
     return tracker;
   }
 
-  private constructor(channel: AmqpChannel) {
+  private constructor(channel: AmqpConsumerChannel) {
     const target = channel as unknown as Record<string, Method>;
     this.wrap(target, 'ack', (args) => this.settle(args[0], args[1] === true, undefined));
     this.wrap(target, 'nack', (args) => this.settle(args[0], args[1] === true, rejection('nack', args[2])));

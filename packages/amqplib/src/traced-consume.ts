@@ -1,5 +1,5 @@
 import { context, type Span } from '@opentelemetry/api';
-import type { AmqpChannel, AmqpConsumeOptions, AmqpMessage } from './amqp-types.js';
+import type { AmqpConsumeOptions, AmqpConsumerChannel, AmqpMessage } from './amqp-types.js';
 import { type ConsumerSpanOptions, startConsumerSpan } from './consumer-span.js';
 import { rawConsume } from './raw-channel.js';
 import { SettleTracker } from './settle-tracker.js';
@@ -35,7 +35,7 @@ export type MessageHandler<M extends AmqpMessage = AmqpMessage> = (msg: M | null
  * its async work. The raw consume is used, so `@opentelemetry/instrumentation-amqplib` adds no second span.
  */
 export function tracedConsume<M extends AmqpMessage>(
-  channel: AmqpChannel<M>,
+  channel: AmqpConsumerChannel<M>,
   queue: string,
   handler: MessageHandler<M>,
   options: TracedConsumeOptions = {},

@@ -1,5 +1,6 @@
-export type { HeaderCarrier } from './headers-getter.js';
-export { headersGetter, headersSetter } from './headers-getter.js';
+// Re-exported from @spanwise/headers, the one piece @spanwise/nestjs and @spanwise/amqplib share with core.
+export type { HeaderCarrier } from '@spanwise/headers';
+export { headersGetter, headersSetter } from '@spanwise/headers';
 export type { HttpOptions } from './http-options.js';
 export { DEFAULT_REDACTED_QUERY_PARAMS } from './instrumentations/url-redactor.js';
 export { getTracing, startTracing } from './start-tracing.js';

@@ -1,5 +1,5 @@
 import { type Context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { type HeaderCarrier, headersGetter } from '@spanwise/core';
+import { type HeaderCarrier, headersGetter } from '@spanwise/headers';
 
 /** The context each WebSocket client sent when it connected, computed once per client. */
 const CONNECTIONS = new WeakMap<object, Context>();

@@ -1,5 +1,5 @@
 import { type Context, propagation, type TextMapGetter, trace } from '@opentelemetry/api';
-import { type HeaderCarrier, headersGetter } from '@spanwise/core';
+import { type HeaderCarrier, headersGetter } from '@spanwise/headers';
 
 interface GetterCarrier {
   get(key: string): unknown;

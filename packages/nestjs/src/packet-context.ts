@@ -16,9 +16,11 @@ export interface DispatchHookClient {
  * headers instead (see `@spanwise/amqplib`). Returns false when the client has no dispatch hook (NestJS 11),
  * in which case nothing is changed.
  */
-export function propagateContext(client: DispatchHookClient): boolean {
-  if (typeof client.setOnDispatchHook !== 'function') return false;
-  client.setOnDispatchHook((packet) => {
+export function propagateContext(client: DispatchHookClient | object): boolean {
+  // Typed `| object` so a NestJS 11 client, which has no dispatch hook at all, still compiles (no TS2559).
+  const hooked = client as DispatchHookClient;
+  if (typeof hooked.setOnDispatchHook !== 'function') return false;
+  hooked.setOnDispatchHook((packet) => {
     const metadata: Record<string, string> = { ...packet.metadata };
     propagation.inject(context.active(), metadata);
     if (Object.keys(metadata).length > 0) packet.metadata = metadata;

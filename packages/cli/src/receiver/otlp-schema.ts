@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { packageRequire } from './package-require.mjs';
 
-const PROTO_PACKAGE = '@opentelemetry/otlp-grpc-exporter-base/package.json';
+// The build copies the official .proto files here (scripts/copy-otlp-protos.mjs); they ship in the tarball.
+const PROTO_DIR = ['dist', 'protos'];
 const SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
 const REQUEST_TYPE = 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest';
 const RESPONSE_TYPE = 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse';
@@ -15,10 +16,10 @@ export interface OtlpSchema {
 
 let schema: OtlpSchema | undefined;
 
-/** Loads the schema once, on first use, from the .proto files shipped in the pinned OTel package. */
+/** Loads the schema once, on first use, from the official .proto files shipped in this package's dist. */
 export function otlpSchema(): OtlpSchema {
   if (schema === undefined) {
-    const protoDir = join(dirname(packageRequire.resolve(PROTO_PACKAGE)), 'build', 'protos');
+    const protoDir = join(dirname(packageRequire.resolve('@spanwise/cli/package.json')), ...PROTO_DIR);
     const root = new protobuf.Root();
     // The .proto files import each other by their path below the protos folder.
     root.resolvePath = (_origin, target) => (target.startsWith(protoDir) ? target : join(protoDir, target));
@@ -32,7 +33,7 @@ export function otlpSchema(): OtlpSchema {
 }
 
 /**
- * The schema pinned in that package predates `Span.flags` and `Span.Link.flags` (both `fixed32`,
+ * The schema copied from @opentelemetry/otlp-grpc-exporter-base 0.38.0 predates `Span.flags` and `Span.Link.flags` (both `fixed32`,
  * field 16 and 6 in today's opentelemetry-proto). Newer exporters send them; declaring them keeps
  * them instead of skipping them as unknown fields.
  */

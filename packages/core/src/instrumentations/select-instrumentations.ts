@@ -65,9 +65,22 @@ export function createInstrumentations(
     const created = entry.create(settings);
     return Array.isArray(created) ? created : [created];
   } catch (error) {
+    const missing = missingPackage(error);
     logger.warn(
-      `could not load the ${entry.name} instrumentation (${String(error)}); continuing without it.`,
+      missing === undefined
+        ? `could not load the ${entry.name} instrumentation (${String(error)}); continuing without it.`
+        : `the ${entry.name} instrumentation needs ${missing}, which is not installed; ${entry.name} is not traced. Install it beside @spanwise/core: npm install ${missing}`,
     );
     return [];
   }
+}
+
+/**
+ * The package a failed `require` named, when it is one of the optional instrumentation peers: the data-store
+ * and gRPC instrumentations are installed by the app (see packages/core/README.md), so their absence is normal.
+ */
+function missingPackage(error: unknown): string | undefined {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'MODULE_NOT_FOUND') return undefined;
+  const name = /'(@opentelemetry\/instrumentation-[a-z0-9-]+)'/.exec(String((error as Error).message))?.[1];
+  return name;
 }
