@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asModule, tsBlocks } from './support/doc-snippets';
+import { asModules, tsBlocks } from './support/doc-snippets';
 import { packPackages } from './support/pack';
 
 // The tarballs as a user receives them, checked by the ecosystem's own tools and installed into a fresh
@@ -136,8 +136,9 @@ describe('installed into a fresh NestJS 12 project with npm', () => {
       let n = 0;
       for (const source of sources) {
         for (const block of tsBlocks(readFileSync(source, 'utf8'))) {
-          const name = `${basename(source.replace(/\/README\.md$/, ''), '.md')}-${n++}.ts`;
-          writeFileSync(join(snippets, name), asModule(block));
+          const dir = join(snippets, `${basename(source.replace(/\/README\.md$/, ''), '.md')}-${n++}`);
+          mkdirSync(dir);
+          for (const [file, text] of Object.entries(asModules(block))) writeFileSync(join(dir, file), text);
         }
       }
       expect(n).toBeGreaterThan(20);

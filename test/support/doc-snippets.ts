@@ -23,6 +23,9 @@ const PRELUDE: Record<string, string> = {
   autoTrace: "import { autoTrace } from '@spanwise/nestjs';",
   propagateContext: "import { propagateContext } from '@spanwise/nestjs';",
   getTracing: "import { getTracing } from '@spanwise/core';",
+  startTracing: "import { startTracing } from '@spanwise/core';",
+  DEFAULT_REDACTED_QUERY_PARAMS: "import { DEFAULT_REDACTED_QUERY_PARAMS } from '@spanwise/core';",
+  closeEverything: 'declare function closeEverything(): Promise<void>;',
   carryContext: "import { carryContext } from '@spanwise/amqplib';",
   AppModule: 'declare class AppModule {}',
   OrdersController: 'declare class OrdersController {}',
@@ -62,7 +65,7 @@ const PRELUDE: Record<string, string> = {
  * imports nor declares. Order matters only for `issueReceipt`, which names `Order` and `Receipt`.
  */
 export function asModule(snippet: string): string {
-  const uses = (name: string) => new RegExp(`(?<![.\\w'])${name}\\b`).test(snippet);
+  const uses = (name: string) => new RegExp(`(?<![\\w']|[^.]\\.)${name}\\b`).test(snippet);
   const defines = (name: string) =>
     new RegExp(`(class|const|let|function|interface|type)\\s+${name}\\b|import\\s*{[^}]*\\b${name}\\b`).test(
       snippet,
@@ -76,4 +79,42 @@ export function asModule(snippet: string): string {
     .filter((name) => needed.has(name))
     .map((name) => PRELUDE[name]);
   return `${prelude.join('\n')}\n${snippet}\nexport {};\n`;
+}
+
+/** A `// src/name.ts` line that starts one file of a snippet showing several. */
+const FILE_MARKER = /^\/\/ (?:src\/)?([\w.-]+)\.ts\s*$/;
+
+/**
+ * The files of a snippet, by name: a snippet that shows several files (`// src/app.module.ts` then
+ * `// src/app.service.ts`) becomes one module per file, so their imports of each other resolve; one without
+ * markers is the single file `main.ts`. An import of an app file the snippet does not show (`./app.controller.js`)
+ * becomes a declaration of the names it imports, and a side-effect import of one is left out.
+ */
+export function asModules(snippet: string): Record<string, string> {
+  const files: Record<string, string[]> = {};
+  let current = 'main';
+  for (const line of snippet.split('\n')) {
+    const marker = FILE_MARKER.exec(line);
+    if (marker?.[1] !== undefined) current = marker[1];
+    const list = files[current] ?? [];
+    files[current] = list;
+    list.push(line);
+  }
+  const shown = new Set(Object.keys(files));
+  const out: Record<string, string> = {};
+  for (const [name, lines] of Object.entries(files)) {
+    const body = lines
+      .map((line) => {
+        const local = /^import\s+(?:\{([^}]*)\}\s+from\s+)?'\.\/([\w.-]+)\.js';/.exec(line);
+        if (local === null || shown.has(local[2] ?? '')) return line;
+        const names = (local[1] ?? '')
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
+        return names.map((n) => `declare class ${n} {}`).join('\n');
+      })
+      .join('\n');
+    out[`${name}.ts`] = asModule(body);
+  }
+  return out;
 }
