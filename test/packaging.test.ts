@@ -76,38 +76,44 @@ describe('the packed tarballs', () => {
   });
 });
 
+/** A fresh NestJS 12 app's package.json with every tarball as a dependency. */
+function freshAppManifest(): Record<string, unknown> {
+  return {
+    name: 'fresh-nest-app',
+    private: true,
+    type: 'module',
+    dependencies: {
+      '@nestjs/common': '^12.0.0',
+      '@nestjs/config': '^12.0.0',
+      '@nestjs/core': '^12.0.0',
+      '@nestjs/microservices': '^12.0.0',
+      '@nestjs/platform-express': '^12.0.0',
+      '@opentelemetry/api': '^1.10.0',
+      amqplib: '^2.3.1',
+      'amqp-connection-manager': '^5.0.0',
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.0',
+      ...tarballDependencies(),
+    },
+    devDependencies: { '@types/node': '^24.0.0', typescript: '~5.9.3' },
+  };
+}
+
+/** `@spanwise/<name>` to `file:<tarball>`, for every packed package. */
+function tarballDependencies(): Record<string, string> {
+  return Object.fromEntries(
+    tarballs.map((tarball) => [
+      `@spanwise/${basename(tarball).replace(/^spanwise-|-\d.*$/g, '')}`,
+      `file:${tarball}`,
+    ]),
+  );
+}
+
 describe('installed into a fresh NestJS 12 project with npm', () => {
   beforeAll(() => {
     app = join(work, 'app');
     mkdirSync(app);
-    const local = tarballs;
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify({
-        name: 'fresh-nest-app',
-        private: true,
-        type: 'module',
-        dependencies: {
-          '@nestjs/common': '^12.0.0',
-          '@nestjs/config': '^12.0.0',
-          '@nestjs/core': '^12.0.0',
-          '@nestjs/microservices': '^12.0.0',
-          '@nestjs/platform-express': '^12.0.0',
-          '@opentelemetry/api': '^1.10.0',
-          amqplib: '^2.3.1',
-          'amqp-connection-manager': '^5.0.0',
-          'reflect-metadata': '^0.2.2',
-          rxjs: '^7.8.0',
-          ...Object.fromEntries(
-            local.map((tarball) => [
-              `@spanwise/${basename(tarball).replace(/^spanwise-|-\d.*$/g, '')}`,
-              `file:${tarball}`,
-            ]),
-          ),
-        },
-        devDependencies: { '@types/node': '^24.0.0', typescript: '~5.9.3' },
-      }),
-    );
+    writeFileSync(join(app, 'package.json'), JSON.stringify(freshAppManifest()));
   }, INSTALL_TIMEOUT_MS);
 
   it(
@@ -191,6 +197,30 @@ describe('installed into a fresh NestJS 12 project with npm', () => {
         );
         expect(tsc.status, `${file}\n${tsc.output}`).toBe(0);
       }
+    },
+    INSTALL_TIMEOUT_MS,
+  );
+});
+
+describe('installed into a fresh NestJS 12 project with pnpm', () => {
+  it(
+    'installs without a peer warning',
+    () => {
+      const dir = join(work, 'pnpm-app');
+      mkdirSync(dir);
+      // pnpm resolves a tarball's own dependencies on the registry, where the unpublished @spanwise packages are
+      // not: overrides point those at the tarballs too, as publishing them would.
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ ...freshAppManifest(), pnpm: { overrides: tarballDependencies() } }),
+      );
+      const install = run(
+        'pnpm',
+        ['install', '--reporter=append-only', '--config.strict-peer-dependencies=false'],
+        dir,
+      );
+      expect(install.status, install.output).toBe(0);
+      expect(install.output).not.toMatch(/peer|ERR_PNPM|WARN/i);
     },
     INSTALL_TIMEOUT_MS,
   );
