@@ -1,2 +1,2 @@
 export type { HeaderCarrier } from './headers-carrier.js';
-export { headersGetter, headersSetter } from './headers-carrier.js';
+export { headersGetter, headersSetter, MAX_HEADER_VALUE_LENGTH } from './headers-carrier.js';
