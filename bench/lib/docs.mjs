@@ -301,6 +301,8 @@ function amqp(r) {
   ];
 }
 
+const pairedExtra = (extra) => (extra ? `${extra.median} (${extra.range.join(' to ')})` : null);
+
 function firstExports(r) {
   const rows = [];
   for (const [name, c] of Object.entries(r.cases)) {
@@ -310,9 +312,9 @@ function firstExports(r) {
         c.collector,
         setup,
         `${s.eldMaxMs.median} (${s.eldMaxMs.range.join('–')})`,
-        setup === 'spanwise' && c.extraEldMaxMs
-          ? `${c.extraEldMaxMs.median} (${c.extraEldMaxMs.range.join(' to ')})`
-          : null,
+        pairedExtra(
+          setup === 'spanwise' ? c.extraEldMaxMs : setup === 'untraced A/A' ? c.noiseEldMaxMs : null,
+        ),
         s.eldP99Ms.median,
         s.latencyP99Ms.median,
       ]);
@@ -321,7 +323,7 @@ function firstExports(r) {
   return [
     `### 6. ${r.title}`,
     reproduce(r),
-    `${when(r)}. ${r.load.rounds} interleaved rounds; ${r.window}; ${r.load.durationS} s at ${r.load.rate} req/s over ${r.load.connections} connections. ${cores(r.cores)}. Max event-loop delay is \`perf_hooks.monitorEventLoopDelay({ resolution: 10 })\` in the app over the window: median (range over rounds); the extra is paired with the untraced run of the same round and case.`,
+    `${when(r)}. ${r.load.rounds} interleaved rounds; ${r.window}; ${r.load.durationS} s at ${r.load.rate} req/s over ${r.load.connections} connections. ${cores(r.cores)}. Load ${r.pacing ?? "autocannon overallRate (each second's requests sent back to back at its start)"}. Max event-loop delay is \`perf_hooks.monitorEventLoopDelay({ resolution: ${r.eldResolutionMs ?? 10} })\` in the app over the window (each sample includes the ${r.eldResolutionMs ?? 10} ms interval): median (range over rounds); the extra is paired with the first untraced run of the same round and case, for Spanwise and for a second untraced run (A/A: the machine's noise floor).`,
     table(
       [
         'protocol / case',
