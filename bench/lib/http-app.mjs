@@ -141,6 +141,8 @@ export async function startHttpApp(name, { endpoint, gc = false, env: extra = {}
             : (after.heapAfterGcBytes - before.heapAfterGcBytes) / 2 ** 20;
         result.eldP99Ms = after.eldP99Ms;
         result.eldMaxMs = after.eldMaxMs;
+        result.loopCpuMaxMs = after.loopCpuMaxMs ?? null;
+        result.loopCpuP99Ms = after.loopCpuP99Ms ?? null;
         result.handledInWindow = after.handledInWindow;
         result.cpuUsPerRequest = after.handledInWindow > 0 ? after.cpuUs / after.handledInWindow : null;
         result.appCpuBusy = after.cpuUs / (durationS * 1e6);

@@ -47,6 +47,8 @@ const SETUPS = { untraced: 'untraced', 'untraced A/A': 'untraced', spanwise: 'sp
  * than the interval can go unseen and every figure includes up to one interval: 1 ms keeps both small.
  */
 const ELD_RESOLUTION_MS = 1;
+/** The app's meters: loop delay at that resolution, and the loop's own CPU time per 1 ms tick. */
+const APP_ENV = { BENCH_ELD_RESOLUTION_MS: String(ELD_RESOLUTION_MS), BENCH_LOOP_CPU: '1' };
 
 const range = (values) => [round(Math.min(...values), 1), round(Math.max(...values), 1)];
 
@@ -69,7 +71,7 @@ export async function runFirstExports(log) {
         const c = CASES[name];
         await sink.answer(c.answer);
         for (const setup of roundOrder(active, r)) {
-          const env = { ...c.env, BENCH_ELD_RESOLUTION_MS: String(ELD_RESOLUTION_MS) };
+          const env = { ...c.env, ...APP_ENV };
           const app = await startHttpApp(SETUPS[setup], { endpoint: sink.endpoint, env });
           try {
             await app.load(WARMUP_S, WARMUP_RATE, true);
@@ -82,12 +84,15 @@ export async function runFirstExports(log) {
               exportedBeforeWindow: exportedBefore,
               eldMaxMs: run.eldMaxMs,
               eldP99Ms: run.eldP99Ms,
+              loopCpuMaxMs: run.loopCpuMaxMs,
+              loopCpuP99Ms: run.loopCpuP99Ms,
               rps: run.rps,
               latencyP99Ms: run.latencyP99Ms,
               exportedSpans: exported,
             });
             log(
               `  round ${r + 1} ${name} ${setup}: eld max ${run.eldMaxMs.toFixed(1)} ms, p99 ${run.eldP99Ms.toFixed(1)} ms, ` +
+                `loop cpu max ${run.loopCpuMaxMs.toFixed(1)} ms, ` +
                 `${Math.round(run.rps)} req/s, latency p99 ${run.latencyP99Ms} ms${exported === null ? '' : `, ${exported} spans exported`}`,
             );
           } finally {
@@ -102,23 +107,27 @@ export async function runFirstExports(log) {
   }
   for (const c of Object.values(cases)) {
     for (const s of Object.values(c.setups)) {
-      s.eldMaxMs = {
-        median: round(median(s.runs.map((x) => x.eldMaxMs)), 1),
-        range: range(s.runs.map((x) => x.eldMaxMs)),
-      };
+      const spread = (key) => ({
+        median: round(median(s.runs.map((x) => x[key])), 1),
+        range: range(s.runs.map((x) => x[key])),
+      });
+      s.eldMaxMs = spread('eldMaxMs');
+      s.loopCpuMaxMs = spread('loopCpuMaxMs');
       s.eldP99Ms = { median: round(median(s.runs.map((x) => x.eldP99Ms)), 1) };
       s.latencyP99Ms = { median: round(median(s.runs.map((x) => x.latencyP99Ms)), 1) };
     }
     const base = c.setups.untraced?.runs ?? [];
     // Paired with the untraced run of the same round and case, which ran next to it.
-    const paired = (runs = []) => {
+    const paired = (runs = [], key = 'eldMaxMs') => {
       const extra = runs
-        .map((x) => x.eldMaxMs - (base.find((u) => u.round === x.round)?.eldMaxMs ?? Number.NaN))
+        .map((x) => x[key] - (base.find((u) => u.round === x.round)?.[key] ?? Number.NaN))
         .filter(Number.isFinite);
       return extra.length > 0 ? { median: round(median(extra), 1), range: range(extra) } : undefined;
     };
     c.extraEldMaxMs = paired(c.setups.spanwise?.runs);
     c.noiseEldMaxMs = paired(c.setups['untraced A/A']?.runs);
+    c.extraLoopCpuMaxMs = paired(c.setups.spanwise?.runs, 'loopCpuMaxMs');
+    c.noiseLoopCpuMaxMs = paired(c.setups['untraced A/A']?.runs, 'loopCpuMaxMs');
   }
   return {
     title: 'Event loop during the first exports under load',
@@ -133,7 +142,7 @@ export async function runFirstExports(log) {
     eldResolutionMs: ELD_RESOLUTION_MS,
     pacing: 'paced: requests evenly spread over each second (bench/apps/paced-load.cjs)',
     commands: httpCommands('spanwise', '<receiver>', {
-      env: { BENCH_ELD_RESOLUTION_MS: ELD_RESOLUTION_MS },
+      env: APP_ENV,
       rate: RATE,
       paced: true,
     }),
