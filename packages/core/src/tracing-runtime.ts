@@ -117,7 +117,11 @@ export class TracingRuntime implements TracingHandle {
       installImportHooks({ entries: later, enable: enableOnce, loader: imports }),
     );
     const builtins = later.filter((entry) => entry.builtin === true);
-    if (builtins.length > 0) this.firstTurn.push(() => builtins.forEach((entry) => enableOnce(entry)));
+    if (builtins.length > 0) {
+      this.firstTurn.push(() => {
+        for (const entry of builtins) enableOnce(entry);
+      });
+    }
   }
 
   private enable(entries: readonly CatalogEntry[]): void {
