@@ -20,10 +20,11 @@ export interface NodeProcess {
 export function startNode(args: string[], env: Record<string, string> = {}, cwd = E2E_DIR): NodeProcess {
   const base: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
+    // SPANWISE_ENGINE passes through: `pnpm test:sdk-engine` runs the suite again on the SDK engine.
     if (
       value !== undefined &&
       !key.startsWith('OTEL_') &&
-      !key.startsWith('SPANWISE_') &&
+      (!key.startsWith('SPANWISE_') || key === 'SPANWISE_ENGINE') &&
       !key.startsWith('VITEST')
     ) {
       base[key] = value;
