@@ -31,6 +31,9 @@ export function startNode(args: string[], env: Record<string, string> = {}, cwd 
     }
   }
   delete base.NODE_OPTIONS;
+  // pnpm's bin shims put the workspace's whole .pnpm/node_modules on NODE_PATH; no user's app has that, and
+  // it once hid a package that could not find itself (the CLI's .proto files) from every test.
+  delete base.NODE_PATH;
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...base, ...env },
