@@ -4,11 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines } from './support/log-lines.js';
 import { startNode } from './support/run-node.js';
 
-// pino as apps configure it (a mixin, a mixinMergeStrategy, a child logger, an error, pino-http), under the
-// register hook: the user's options keep working, the lines written inside the server span carry its ids,
-// the start-up lines carry none, and a line that brings its own trace_id keeps it and gets no second one.
+// pino as apps configure it (a mixin, a mixinMergeStrategy, a child logger, redaction, an error, pino-http),
+// under the register hook: the user's options keep working, the lines written inside the server span carry
+// its ids, the start-up lines carry none, and a line that brings its own trace_id keeps it and gets no second
+// one.
 const fixtures = join(__dirname, 'fixtures', 'logs');
-const CORRELATED = ['mixin', 'mergeStrategy', 'child'] as const;
+const CORRELATED = ['mixin', 'mergeStrategy', 'child', 'redact'] as const;
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ describe.each([
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
       const [server] = await receiver.waitForSpans(1);
       await proc.waitForLine(/"case":"pino-http"/);
-      await proc.waitForLine(/"case":"own-ids","at":"request"/);
+      await proc.waitForLine(/"case":"redact","at":"request"/);
       const output = proc.stdout();
       const lines = jsonLines(output);
       const ids = { trace_id: server!.traceId, span_id: server!.spanId, trace_flags: '01' };
@@ -48,6 +49,7 @@ describe.each([
       expect(line('mixin', 'request')).toMatchObject({ tenant: 't1' });
       expect(line('mergeStrategy', 'request')).toMatchObject({ tenant: 'from-mixin' });
       expect(line('child', 'request')).toMatchObject({ component: 'orders' });
+      expect(line('redact', 'request')).toMatchObject({ password: '[Redacted]' });
       expect(error('boot')).toBeDefined();
       expect(error('boot')).not.toHaveProperty('trace_id');
       expect(error('request')).toMatchObject({ ...ids, err: { message: 'boom' } });
@@ -78,7 +80,7 @@ it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino leaves every pino line as the user 
     const [, port] = await proc.waitForLine(/listening (\d+)/);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
     await receiver.waitForSpans(1);
-    await proc.waitForLine(/"case":"own-ids","at":"request"/);
+    await proc.waitForLine(/"case":"redact","at":"request"/);
     const lines = jsonLines(proc.stdout());
     expect(lines.filter((l) => l.at === 'request')).toHaveLength(CORRELATED.length + 1);
     expect(lines.filter((l) => (l.err as { at?: string } | undefined)?.at === 'request')).toHaveLength(1);
