@@ -4,12 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines } from './support/log-lines.js';
 import { startNode } from './support/run-node.js';
 
-// pino as apps configure it (a mixin, a mixinMergeStrategy, a child logger, redaction, an error, pino-http),
-// under the register hook: the user's options keep working, the lines written inside the server span carry
-// its ids, the start-up lines carry none, and a line that brings its own trace_id keeps it and gets no second
-// one.
+// pino as apps configure it (a mixin, a mixinMergeStrategy, a child logger, a log formatter, redaction, an
+// error, pino-http), under the register hook: the user's options keep working, the lines written inside the
+// server span carry its ids, the start-up lines carry none, and a line that brings its own trace_id keeps it
+// and gets no second one.
 const fixtures = join(__dirname, 'fixtures', 'logs');
-const CORRELATED = ['mixin', 'mergeStrategy', 'child', 'redact'] as const;
+const CORRELATED = ['mixin', 'mergeStrategy', 'child', 'formatters', 'redact'] as const;
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -49,6 +49,7 @@ describe.each([
       expect(line('mixin', 'request')).toMatchObject({ tenant: 't1' });
       expect(line('mergeStrategy', 'request')).toMatchObject({ tenant: 'from-mixin' });
       expect(line('child', 'request')).toMatchObject({ component: 'orders' });
+      expect(line('formatters', 'request')).toMatchObject({ formatted: true });
       expect(line('redact', 'request')).toMatchObject({ password: '[Redacted]' });
       expect(error('boot')).toBeDefined();
       expect(error('boot')).not.toHaveProperty('trace_id');
