@@ -56,6 +56,8 @@ describe.each([
       expect(error('request')).toMatchObject({ ...ids, err: { message: 'boom' } });
       expect(line('pino-http')).toMatchObject({ ...ids, req: { method: 'GET', url: '/' } });
 
+      for (const raw of output.split('\n'))
+        expect(raw.match(/"trace_id"/g)?.length ?? 0).toBeLessThanOrEqual(1);
       const own = output.split('\n').filter((l) => l.includes('"case":"own-ids"'));
       expect(own).toHaveLength(2);
       for (const raw of own) {

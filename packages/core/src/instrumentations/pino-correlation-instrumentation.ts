@@ -7,6 +7,8 @@ import {
 
 const VERSION = '0.1.0';
 const SUPPORTED = ['>=5.14.0 <11'];
+/** Marks a line builder already wrapped: pino reached through two patched exports is wrapped once. */
+const CORRELATED = Symbol('spanwise.pino.correlated');
 
 /** `asJson(obj, msg, num, time)`: pino's line builder, `{"level":30` + `time` + bindings + fields + msg. */
 type AsJson = (this: object, obj: unknown, msg: unknown, num: number, time: string) => string;
@@ -45,8 +47,8 @@ export class PinoCorrelationInstrumentation extends InstrumentationBase<Instrume
     const correlate = this.correlator();
     const patched = Object.assign(function pino(this: unknown, ...args: unknown[]) {
       const logger = original.apply(this, args);
-      const asJson = logger[asJsonSym];
-      if (typeof asJson === 'function') logger[asJsonSym] = correlate(asJson as AsJson);
+      const asJson = logger[asJsonSym] as (AsJson & { [CORRELATED]?: true }) | undefined;
+      if (typeof asJson === 'function' && asJson[CORRELATED] !== true) logger[asJsonSym] = correlate(asJson);
       return logger;
     }, original) as Pino & { pino?: Pino; default?: Pino };
     if (typeof patched.pino === 'function') patched.pino = patched;
@@ -61,15 +63,18 @@ export class PinoCorrelationInstrumentation extends InstrumentationBase<Instrume
   /** Wraps a logger's line builder (children inherit it) so the line gets the active span's fragment. */
   private correlator() {
     const instrumentation = this;
-    return (asJson: AsJson): AsJson =>
-      function correlatedAsJson(obj, msg, num, time) {
+    return (asJson: AsJson): AsJson => {
+      const correlated = function correlatedAsJson(this: object, obj, msg, num, time) {
         if (!instrumentation.isEnabled()) return asJson.call(this, obj, msg, num, time);
         const span = trace.getSpan(context.active());
         if (span === undefined || (obj as { trace_id?: unknown } | null)?.trace_id !== undefined) {
           return asJson.call(this, obj, msg, num, time);
         }
         return asJson.call(this, obj, msg, num, time + instrumentation.fragmentOf(span));
-      };
+      } as AsJson & { [CORRELATED]?: true };
+      correlated[CORRELATED] = true;
+      return correlated;
+    };
   }
 
   private fragmentOf(span: Span): string {
