@@ -23,7 +23,8 @@ type Pino = ((...args: unknown[]) => Record<symbol, unknown>) & { symbols?: { as
  * verbatim: per line, one span look-up, one cache look-up and one string concatenation.
  *
  * The user's `mixin`, `mixinMergeStrategy` and `formatters` are untouched (they do not see the three fields).
- * A line whose own fields (from the call or the mixin) already have a `trace_id` is left as it is.
+ * A line whose own fields (from the call or the mixin) already have a `trace_id` is left as it is. The line
+ * builder is `pino.symbols.asJsonSym`, with the same arguments in pino 5.14 to 10.
  */
 export class PinoCorrelationInstrumentation extends InstrumentationBase<InstrumentationConfig> {
   /** The fragment of each span seen, `,"trace_id":"…","span_id":"…","trace_flags":"01"`, or '' if invalid. */
@@ -43,7 +44,10 @@ export class PinoCorrelationInstrumentation extends InstrumentationBase<Instrume
     const isEsm = (module as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module';
     const original = (isEsm ? (module as { default: Pino }).default : module) as Pino;
     const asJsonSym = original.symbols?.asJsonSym;
-    if (typeof asJsonSym !== 'symbol') return module;
+    if (typeof asJsonSym !== 'symbol') {
+      this._diag.warn('pino exports no symbols.asJsonSym: its lines get no trace ids');
+      return module;
+    }
     const correlate = this.correlator();
     const patched = Object.assign(function pino(this: unknown, ...args: unknown[]) {
       const logger = original.apply(this, args);
