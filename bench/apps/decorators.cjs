@@ -1,30 +1,21 @@
 'use strict';
 // Scenario 2 child: the cost of one decorated call, in one set-up per process so no set-up's code warms
-// or pollutes the JIT for another. BENCH_DECORATOR: none | hand | nestjs-otel | spanwise.
+// or pollutes the JIT for another. BENCH_DECORATOR: none | hand | hand-lean | nestjs-otel | spanwise | spanwise-sdk.
 //
-// Every set-up records into the same SDK tracer provider (AsyncLocalStorage context, a span processor
-// that drops ended spans), so the figures compare the wrappers, not exporters.
+// Every set-up records through Spanwise's runtime (startTracing, AsyncLocalStorage context) with the span
+// engine BENCH_ENGINE names (lean | sdk, default sdk) and OTEL_TRACES_EXPORTER=none (ended spans are counted,
+// never encoded), so the figures compare the wrappers and engines, not exporters.
 require('reflect-metadata');
 const { context, trace, SpanStatusCode } = require('@opentelemetry/api');
-const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-const { TracerProvider } = require('@opentelemetry/sdk-trace');
 const { Observable, lastValueFrom, of } = require('rxjs');
 const { Bench } = require('tinybench');
 
 const setup = process.env.BENCH_DECORATOR || 'none';
+const engine = process.env.BENCH_ENGINE || 'sdk';
 const timeMs = Number(process.env.BENCH_MICRO_TIME_MS || 500);
 
-let ended = 0;
-const discard = {
-  onStart() {},
-  onEnd() {
-    ended++;
-  },
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-};
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [discard] }));
+process.env.SPANWISE_ENGINE = engine;
+const tracing = require('@spanwise/core').startTracing({ exporter: 'none', handleSignals: false });
 
 const tracer = trace.getTracer('bench-hand');
 
@@ -101,13 +92,13 @@ const METHODS = [
 
 function decoratorsFor() {
   if (setup === 'nestjs-otel') return [require('nestjs-otel').Span()];
-  if (setup === 'spanwise') return [require('@spanwise/nestjs').Traced()];
+  if (setup === 'spanwise' || setup === 'spanwise-sdk') return [require('@spanwise/nestjs').Traced()];
   return [];
 }
 
 for (const [method, returnType] of METHODS) {
   const desc = Object.getOwnPropertyDescriptor(Work.prototype, method);
-  if (setup === 'hand') {
+  if (setup === 'hand' || setup === 'hand-lean') {
     Object.defineProperty(Work.prototype, method, {
       ...desc,
       value: handWritten(`Work.${method}`, desc.value),
@@ -144,9 +135,10 @@ async function main() {
   });
   await bench.run();
   // A set-up that traced nothing would look free: refuse to report it.
+  const ended = tracing.stats().exportedSpans;
   if (setup !== 'none' && ended === 0)
     throw new Error(`${setup}: no span ended; the decorator did not trace`);
-  const out = { setup, spansEnded: ended, tasks: {} };
+  const out = { setup, engine, spansEnded: ended, tasks: {} };
   for (const task of bench.tasks) {
     if (task.result.state !== 'completed')
       throw new Error(`${task.name}: ${task.result.state} ${task.result.error ?? ''}`);

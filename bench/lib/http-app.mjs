@@ -36,6 +36,10 @@ export const HTTP_VARIANTS = {
   spanwise: spanwiseVariant(
     'Spanwise: --require @spanwise/core/register + TracingModule.forRoot() + @Traced()',
   ),
+  'spanwise-sdk': spanwiseVariant(
+    'diagnostic: Spanwise on the SDK span engine (SPANWISE_ENGINE=sdk), otherwise as spanwise',
+    { SPANWISE_ENGINE: 'sdk' },
+  ),
   'spanwise-no-module': spanwiseVariant(
     'diagnostic: Spanwise without TracingModule (register + @Traced only; no handler span)',
     { BENCH_TRACING_MODULE: '0' },
@@ -43,6 +47,10 @@ export const HTTP_VARIANTS = {
   'spanwise-unsampled': spanwiseVariant(
     'diagnostic: Spanwise with OTEL_TRACES_SAMPLER=always_off (every span started and propagated, none recorded)',
     { OTEL_TRACES_SAMPLER: 'always_off' },
+  ),
+  'spanwise-sdk-unsampled': spanwiseVariant(
+    'diagnostic: spanwise-unsampled on the SDK span engine (SPANWISE_ENGINE=sdk)',
+    { OTEL_TRACES_SAMPLER: 'always_off', SPANWISE_ENGINE: 'sdk' },
   ),
   'spanwise-no-export': {
     ...spanwiseVariant(

@@ -12,6 +12,8 @@ import { type PropagatorName, resolvePropagatorNames } from './propagators.js';
 import { resolveRedactedQueryParams } from './redacted-query-params.js';
 import { type DetectorChoice, resolveDetectors } from './resource-detectors.js';
 import { resolveSampler, type SamplerSpec } from './sampler.js';
+import { resolveSpanEngine, type SpanEngine } from './span-engine.js';
+import { type ResolvedSpanLimits, resolveSpanLimits } from './span-limits.js';
 
 /** Default for `SPANWISE_SHUTDOWN_TIMEOUT_MS`. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
@@ -39,6 +41,10 @@ export interface ResolvedConfig {
   http: HttpConfig;
   /** The user's extra span processors, checked. */
   spanProcessors: SpanProcessor[];
+  /** `SPANWISE_ENGINE`: which implementation makes the spans. */
+  engine: SpanEngine;
+  /** The `OTEL_SPAN_*` / `OTEL_ATTRIBUTE_*` limits, applied by either engine. */
+  spanLimits: ResolvedSpanLimits;
 }
 
 function resolveSpanProcessors(processors: unknown): SpanProcessor[] {
@@ -129,5 +135,7 @@ export function resolveConfig(
     redactedQueryParams: resolveRedactedQueryParams(env, options.http?.redactedQueryParams),
     http: resolveHttpConfig(env, options.http),
     spanProcessors: resolveSpanProcessors(options.spanProcessors),
+    engine: resolveSpanEngine(env),
+    spanLimits: resolveSpanLimits(env),
   };
 }

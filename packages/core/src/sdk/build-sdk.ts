@@ -1,9 +1,9 @@
-import type { Attributes } from '@opentelemetry/api';
-import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Attributes, TracerProvider } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { createResource } from '../config/resource.js';
 import { createSampler } from '../config/sampler.js';
 import { SpanNameGuard } from '../diagnostics/span-name-guard.js';
+import { LeanTracerProvider } from '../engine/index.js';
 import { createExportPipeline } from '../export/index.js';
 import { PropagatedDecisionSampler } from '../propagation/propagated-decision-sampler.js';
 import { SimpleExportProcessor } from '../simple-export-processor.js';
@@ -20,28 +20,35 @@ export interface ExportProcessor {
   abandon(advice: string): number;
 }
 
+/** A span engine's tracer provider: the API's, with the flush and shutdown the runtime calls. */
+export interface EngineTracerProvider extends TracerProvider {
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
 /** The SDK half of a tracing runtime. */
 export interface Sdk {
-  provider: TracerProvider;
+  provider: EngineTracerProvider;
   exportProcessor: ExportProcessor;
 }
 
 /**
- * Builds the SDK tracer provider with the span-name guard and the export processor the config names. The
- * OpenTelemetry SDK packages (and Node's http, tls and zlib) are required here, not imported at the top:
- * this runs on the first span, not at start-up.
+ * Builds the tracer provider of the engine the config names (`SPANWISE_ENGINE`), with the span-name guard
+ * and the export processor the config names. Both engines get the same resource, sampler, ids, limits and
+ * processors. The OpenTelemetry SDK packages (and Node's http, tls and zlib) are required here, not
+ * imported at the top: this runs on the first span, not at start-up.
  */
 export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes): Sdk {
-  const { TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const exportProcessor =
     config.exporter === 'otlp'
       ? createExportPipeline(config.export)
       : new SimpleExportProcessor(config.exporter);
-  const provider = new TracerProvider({
+  const options = {
     resource: createResource(resourceAttributes, config.resourceDetectors),
     // B3 and ottrace can carry "no decision" and "deny without ids", which only the sampler can honour.
     sampler: new PropagatedDecisionSampler(createSampler(config.sampler)),
     idGenerator: new PooledIdGenerator(),
+    spanLimits: config.spanLimits,
     // The user's processors come after the export pipeline, guarded: whatever they do, every span reaches it.
     spanProcessors: [
       new SpanNameGuard(config.maxSpanNames),
@@ -50,6 +57,10 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
         (processor) => new GuardedSpanProcessor(processor, config.shutdownTimeoutMs),
       ),
     ],
-  });
-  return { provider, exportProcessor };
+  };
+  if (config.engine === 'lean') {
+    return { provider: new LeanTracerProvider(options), exportProcessor };
+  }
+  const { TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  return { provider: new TracerProvider(options), exportProcessor };
 }

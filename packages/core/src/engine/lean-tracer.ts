@@ -1,0 +1,127 @@
+import type { Span as ApiSpan, Context, Link, SpanContext, SpanOptions, Tracer } from '@opentelemetry/api';
+import {
+  context as contextApi,
+  INVALID_SPAN_CONTEXT,
+  SamplingDecision,
+  SpanKind,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
+import { cleanAttributes, isTracingSuppressed } from '@opentelemetry/core';
+import type { IdGenerator, Sampler } from '@opentelemetry/sdk-trace';
+import { cleanLink, LeanSpan, type SpanShared } from './lean-span.js';
+import { cleanStartAttributes } from './span-attributes.js';
+
+const NO_OPTIONS: SpanOptions = Object.freeze({});
+const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+/** The span of suppressed tracing: immutable, so one serves every call. */
+const SUPPRESSED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * A tracer of the lean engine. `startSpan` makes the SDK's decisions in the SDK's order (suppression, the
+ * parent, ids, the sampler, then limits), but skips work whose result is already known: a parent made by
+ * this engine has valid ids by construction, a span with no start attributes or links needs no cleaning,
+ * and start attributes are limited in a second pass only when a limit can bite.
+ */
+export class LeanTracer implements Tracer {
+  constructor(
+    private readonly shared: SpanShared,
+    private readonly sampler: Sampler,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  startSpan(name: string, options: SpanOptions = NO_OPTIONS, ctx: Context = contextApi.active()): ApiSpan {
+    if (options.root) ctx = trace.deleteSpan(ctx);
+    const parentSpan = trace.getSpan(ctx);
+    if (isTracingSuppressed(ctx)) return SUPPRESSED;
+    const parent = parentSpan?.spanContext();
+    const spanId = this.ids.generateSpanId();
+    let traceId: string;
+    let traceState: SpanContext['traceState'];
+    let validParent: SpanContext | undefined;
+    if (parent !== undefined && (parentSpan instanceof LeanSpan || trace.isSpanContextValid(parent))) {
+      traceId = parent.traceId;
+      traceState = parent.traceState;
+      validParent = parent;
+    } else traceId = this.ids.generateTraceId();
+    const kind = options.kind ?? SpanKind.INTERNAL;
+    const limits = this.shared.limits;
+    const links = options.links?.map((link) => cleanLink(link, limits));
+    const cleaned = cleanStartAttributes(options.attributes);
+    let attributes = cleaned.attributes;
+    let dropped = cleaned.droppedAttributesCount;
+    const sampling = this.sampler.shouldSample(ctx, traceId, name, kind, attributes, links ?? NO_LINKS);
+    traceState = sampling.traceState ?? traceState;
+    // The SDK's shape: `traceState` is there even when undefined.
+    const spanContext = {
+      traceId,
+      spanId,
+      traceFlags:
+        sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState,
+    } as SpanContext;
+    if (sampling.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    // The SDK's second pass: the sampler's attributes, then the limits, when they can change anything.
+    if (
+      sampling.attributes !== undefined ||
+      cleaned.longestString > limits.attributeValueLengthLimit ||
+      Object.keys(attributes).length > limits.attributeCountLimit
+    ) {
+      const limited = cleanAttributes(Object.assign(attributes, sampling.attributes), limits);
+      attributes = limited.attributes ?? {};
+      dropped += limited.droppedAttributesCount ?? 0;
+    }
+    return new LeanSpan(
+      this.shared,
+      {
+        name,
+        kind,
+        spanContext,
+        parentSpanContext: validParent,
+        attributes,
+        droppedAttributesCount: dropped,
+        links,
+        startTime: options.startTime,
+      },
+      ctx,
+    );
+  }
+
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(
+    name: string,
+    arg2?: F | SpanOptions,
+    arg3?: F | Context,
+    arg4?: F,
+  ): ReturnType<F> | undefined {
+    // The SDK reads the arguments by count; the callback is the last one, so reading by type is the same.
+    let options: SpanOptions | undefined;
+    let ctx: Context | undefined;
+    let fn: F | undefined;
+    if (typeof arg2 === 'function') fn = arg2;
+    else if (typeof arg3 === 'function') {
+      options = arg2;
+      fn = arg3 as F;
+    } else {
+      options = arg2;
+      ctx = arg3;
+      fn = arg4;
+    }
+    if (fn === undefined) return undefined;
+    const parentContext = ctx ?? contextApi.active();
+    const span = this.startSpan(name, options, parentContext);
+    const run = fn as unknown as (span: ApiSpan) => ReturnType<F>;
+    return contextApi.with(trace.setSpan(parentContext, span), run, undefined, span);
+  }
+}
