@@ -162,12 +162,17 @@ function keyValues(
   return out;
 }
 
-/** Times between the process's start and the report are the clock's: 'now'. Others were set explicitly. */
+/**
+ * Times between the process's start and the report are the clock's: 'now', or 'now (whole ms)' when read
+ * from `Date.now()` (a sub-millisecond clock lands on a whole millisecond once in a million). Others were
+ * set explicitly and stay as they are.
+ */
 function timeOf(ns: string, run: ConformanceRun): string {
   const t = BigInt(ns);
   const from = BigInt(Math.floor(run.report.timeOriginMs - 1000)) * NS_PER_MS;
   const to = BigInt(Math.ceil(run.report.endMs + 1000)) * NS_PER_MS;
-  return t >= from && t <= to ? 'now' : ns;
+  if (t < from || t > to) return ns;
+  return t % NS_PER_MS === 0n ? 'now (whole ms)' : 'now';
 }
 
 function position(ns: string, span: OtlpSpan): string {

@@ -28,8 +28,14 @@ const FIXED_IDS = new Set([
   ...fixed.RATIO_TRACE_IDS,
 ]);
 
-/** Deliberate differences of the candidate engine from the SDK's, each with its reason. */
-const ALLOWED: readonly AllowedDifference[] = [];
+/** Deliberate differences of the candidate engine from the SDK's, each with its reason (docs/span-engine.md). */
+const ALLOWED: readonly AllowedDifference[] = [
+  {
+    path: /^\.facts\.throws\["startActiveSpan\(name, options\) without a function"\]$/,
+    reason:
+      'lean reads startActiveSpan arguments by type: no callback, no span, returns undefined; the SDK starts a span it never ends and throws a TypeError into the app',
+  },
+];
 
 /** Values two processes never share: the pid and the ports (URLs with `127.0.0.1:<port>` are normalized). */
 const VOLATILE: Record<string, RegExp> = {
@@ -122,6 +128,9 @@ describe(`span engines: ${CANDIDATE} against ${BASE}, span by span`, () => {
       const sampler = spec.sampler ?? DEFAULT_SAMPLER;
       expect(checkRun(base, sampler), `${BASE} stderr:\n${base.stderr}`).toEqual([]);
       expect(checkRun(candidate, sampler), `${CANDIDATE} stderr:\n${candidate.stderr}`).toEqual([]);
+      if (BASE !== CANDIDATE && base.report.implementation.span !== undefined) {
+        expect(candidate.report.implementation.span).not.toBe(base.report.implementation.span);
+      }
       const a = normalizeRun(base, normalizeOptions(spec));
       const b = normalizeRun(candidate, normalizeOptions(spec));
       // The comparison means something only if the workload ran through: every step observed.
