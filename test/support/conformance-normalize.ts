@@ -52,6 +52,7 @@ export interface NormalizedRun {
   spans: Record<string, NormalizedSpan>;
   observations: Record<string, Record<string, unknown>>;
   facts: unknown;
+  extras: unknown;
 }
 
 /** A span with the resource and scope it was sent under. */
@@ -231,7 +232,9 @@ function normalizeFacts(value: unknown, namer: IdNamer): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => normalizeFacts(v, namer));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeFacts(v, namer)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [normalizeFacts(k, namer) as string, normalizeFacts(v, namer)]),
+    );
   }
   return value;
 }
@@ -311,6 +314,7 @@ export function normalizeRun(run: ConformanceRun, options: NormalizeOptions): No
     spans,
     observations,
     facts: normalizeFacts(run.report.facts, namer),
+    extras: normalizeFacts(run.report.extras, namer),
   };
   return options.onlyFixedTraces ? keepFixedTraces(normalized, run, namer) : normalized;
 }
@@ -326,5 +330,6 @@ function keepFixedTraces(normalized: NormalizedRun, run: ConformanceRun, namer: 
     spans: pick(normalized.spans, (_key, span) => namer.isFixed(span.traceId)),
     observations: pick(normalized.observations, (key) => fixedKeys.has(key)),
     facts: {},
+    extras: {},
   };
 }

@@ -21,6 +21,8 @@ export interface Observation {
 export interface WorkloadReport {
   observations: Observation[];
   facts: Record<string, unknown>;
+  /** What the app around the workload adds (a span processor's views); compared like `facts`. */
+  extras: Record<string, unknown>;
   /** Wall-clock times (ms) the workload expects some spans to carry: judged per run, never compared. */
   timing: { performanceStartMs: number; performanceEndMs: number };
   /** The class of the first recording span, to tell that the engine asked for is the one that ran. */
