@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRun, type SamplerSpec } from './support/conformance-checks.js';
+import {
+  checkLimits,
+  checkRun,
+  type ExpectedLimits,
+  type SamplerSpec,
+} from './support/conformance-checks.js';
 import { type AllowedDifference, diff, formatDifferences, unexplained } from './support/conformance-diff.js';
 import { type NormalizeOptions, normalizeRun } from './support/conformance-normalize.js';
 import { type ConformanceRun, runConformanceWorkload } from './support/conformance-run.js';
@@ -57,6 +62,8 @@ interface RunSpec {
   /** `node workload-programmatic.cjs`: `startTracing()` with a custom sampler and a span processor. */
   programmatic?: boolean;
   sampler?: SamplerSpec;
+  /** What the limits the run sets must do, whichever engine runs. */
+  limits?: ExpectedLimits;
 }
 
 const DEFAULT_SAMPLER: SamplerSpec = { name: 'parentbased_always_on' };
@@ -81,10 +88,12 @@ const RUNS: RunSpec[] = [
       OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: '2',
       OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: '1',
     },
+    limits: { attributes: 6, valueLength: 5, events: 3, links: 2, eventAttributes: 2, linkAttributes: 1 },
   },
   {
     label: 'general attribute limits',
     env: { OTEL_ATTRIBUTE_COUNT_LIMIT: '4', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '3' },
+    limits: { attributes: 4, valueLength: 3 },
   },
   {
     label: 'zero limits',
@@ -93,6 +102,7 @@ const RUNS: RunSpec[] = [
       OTEL_SPAN_EVENT_COUNT_LIMIT: '0',
       OTEL_SPAN_LINK_COUNT_LIMIT: '0',
     },
+    limits: { attributes: 0, valueLength: Number.POSITIVE_INFINITY, events: 0, links: 0 },
   },
   ...[
     { name: 'always_on' },
@@ -144,6 +154,10 @@ describe(`span engines: ${CANDIDATE} against ${BASE}, span by span`, () => {
       const sampler = spec.sampler ?? DEFAULT_SAMPLER;
       expect(checkRun(base, sampler), `${BASE} stderr:\n${base.stderr}`).toEqual([]);
       expect(checkRun(candidate, sampler), `${CANDIDATE} stderr:\n${candidate.stderr}`).toEqual([]);
+      if (spec.limits) {
+        expect(checkLimits(base, spec.limits)).toEqual([]);
+        expect(checkLimits(candidate, spec.limits)).toEqual([]);
+      }
       if (BASE !== CANDIDATE && base.report.implementation.span !== undefined) {
         expect(candidate.report.implementation.span).not.toBe(base.report.implementation.span);
       }

@@ -1,5 +1,6 @@
 import { flattenSpans, hex } from './conformance-normalize.js';
 import type { ConformanceRun, Observation } from './conformance-run.js';
+import type { OtlpAnyValue } from './otlp-capture.js';
 
 // What every run must satisfy on its own, whichever engine made it: comparing two runs cannot show what
 // both get wrong the same way, nor judge what is random (ratio samplers on random trace ids).
@@ -92,6 +93,72 @@ export function checkRun(run: ConformanceRun, sampler: SamplerSpec): string[] {
       const offMs = Math.abs(Number(BigInt(performanceSpan[field]) / NS_PER_MS) - ms);
       if (offMs > 100)
         problems.push(`time.performance: ${field} is ${offMs} ms off the performance.now() it was given`);
+    }
+  }
+  return problems;
+}
+
+/** The limits a run sets, as the OpenTelemetry specification defines their effect. */
+export interface ExpectedLimits {
+  /** Span attributes kept at most (OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, else OTEL_ATTRIBUTE_COUNT_LIMIT). */
+  attributes: number;
+  /** Longest string kept in any attribute value (the span's OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT). */
+  valueLength: number;
+  events?: number;
+  links?: number;
+  eventAttributes?: number;
+  linkAttributes?: number;
+}
+
+function longestString(value: OtlpAnyValue | null | undefined): number {
+  switch (value?.value) {
+    case 'stringValue':
+      return value.stringValue.length;
+    case 'arrayValue':
+      return Math.max(0, ...(value.arrayValue?.values ?? []).map(longestString));
+    case 'kvlistValue':
+      return Math.max(0, ...(value.kvlistValue?.values ?? []).map((kv) => longestString(kv.value)));
+    case 'bytesValue':
+      return value.bytesValue.length;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * What is wrong with a run's limits, judged against their definition rather than against the other engine
+ * (both engines read the limits from the same configuration, so a comparison alone cannot catch it).
+ */
+export function checkLimits(run: ConformanceRun, limits: ExpectedLimits): string[] {
+  const problems: string[] = [];
+  const over = (what: string, count: number, limit: number | undefined) => {
+    if (limit !== undefined && count > limit) problems.push(`${what}: ${count}, over the limit of ${limit}`);
+  };
+  for (const { span } of flattenSpans(run)) {
+    over(`${span.name} attributes`, span.attributes.length, limits.attributes);
+    over(`${span.name} events`, span.events.length, limits.events);
+    over(`${span.name} links`, span.links.length, limits.links);
+    for (const e of span.events)
+      over(`${span.name} event ${e.name} attributes`, e.attributes.length, limits.eventAttributes);
+    for (const l of span.links)
+      over(`${span.name} link attributes`, l.attributes.length, limits.linkAttributes);
+    const lists = [
+      span.attributes,
+      ...span.events.map((e) => e.attributes),
+      ...span.links.map((l) => l.attributes),
+    ];
+    for (const kv of lists.flat())
+      over(`${span.name} ${kv.key} length`, longestString(kv.value), limits.valueLength);
+  }
+  // Exact counts where the workload knows them: 21 distinct keys on attributes.many (start.0 is overwritten).
+  const many = flattenSpans(run).find((f) => f.span.name === 'attributes.many')?.span;
+  if (many !== undefined) {
+    const kept = Math.min(limits.attributes, 21);
+    const dropped = limits.attributes === 0 ? 22 : 21 - kept;
+    if (many.attributes.length !== kept || many.droppedAttributesCount !== dropped) {
+      problems.push(
+        `attributes.many: ${many.attributes.length} kept and ${many.droppedAttributesCount} dropped, not ${kept} and ${dropped}`,
+      );
     }
   }
   return problems;
