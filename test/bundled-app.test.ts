@@ -42,7 +42,7 @@ async function bundleAndServe(options: { keepNames: boolean; minify: boolean }) 
   try {
     const [, port] = await proc.waitForLine(/listening (\d+)/);
     expect(await (await fetch(`http://127.0.0.1:${port}/orders`)).json()).toEqual(['a', 'b']);
-    const spans = await receiver.waitForSpans(4);
+    const spans = await receiver.waitForSpans(3);
     return { names: spans.map((span) => span.name), stderr: proc.stderr() };
   } finally {
     proc.child.kill('SIGTERM');
@@ -53,8 +53,10 @@ async function bundleAndServe(options: { keepNames: boolean; minify: boolean }) 
 it('bundled with --keep-names and external packages: the same spans as unbundled, no warning', async () => {
   const { names, stderr } = await bundleAndServe({ keepNames: true, minify: true });
   expect(names).toEqual(
-    expect.arrayContaining(['GET /orders', 'request handler', 'OrdersController.list', 'OrdersService.list']),
+    expect.arrayContaining(['GET /orders', 'OrdersController.list', 'OrdersService.list']),
   );
+  // Express, loaded by @nestjs/platform-express, is left uninstrumented in a Nest app (docs/nestjs.md).
+  expect(names).not.toContain('request handler');
   expect(stderr).toBe('');
 }, 120_000);
 

@@ -159,14 +159,10 @@ function tree(waterfall: string): string[] {
     .map((line) => line.replace(/^orders {2}/, '').replace(/\s+[\d.]+(ms|µs|s)\s+│.*$/, ''));
 }
 
-const FULL_TREE = [
-  'GET / (server)',
-  '└─ request handler',
-  '   └─ AppController.getHello',
-  '      └─ AppService.getHello',
-];
+// Express, loaded by @nestjs/platform-express, is left uninstrumented: Nest's handler span follows the server span.
+const FULL_TREE = ['GET / (server)', '└─ AppController.getHello', '   └─ AppService.getHello'];
 
-it('--import: server, Express request handler, controller handler, @Traced service', async () => {
+it('--import: server, controller handler, @Traced service', async () => {
   const waterfall = await firstWaterfall(['--import', '@spanwise/core/register', 'dist/main.js'], app);
   expect(tree(waterfall)).toEqual(FULL_TREE);
 }, 180_000);
@@ -185,7 +181,7 @@ it('From code: startTracing() in src/tracing.ts, imported first by main.ts', asy
   expect(names.at(-1)?.trim()).toBe('└─ AppService.getHello');
 }, 180_000);
 
-it('CommonJS build under --require: the same tree, Express included', async () => {
+it('CommonJS build under --require: the same tree', async () => {
   const cjs = join(app, 'cjs');
   mkdirSync(cjs);
   cpSync(join(app, 'src'), join(cjs, 'src'), { recursive: true });

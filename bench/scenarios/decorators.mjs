@@ -16,7 +16,11 @@ const SETUPS = {
   'hand-lean': { label: 'diagnostic: the hand-written wrapper on the lean engine', engine: 'lean' },
   'nestjs-otel': { label: 'nestjs-otel @Span(), SDK engine', engine: 'sdk' },
   spanwise: { label: 'Spanwise @Traced(), lean engine (the default)', engine: 'lean', needs: ['nestjs'] },
-  'spanwise-sdk': { label: 'diagnostic: Spanwise @Traced() on the SDK engine', engine: 'sdk', needs: ['nestjs'] },
+  'spanwise-sdk': {
+    label: 'diagnostic: Spanwise @Traced() on the SDK engine',
+    engine: 'sdk',
+    needs: ['nestjs'],
+  },
 };
 const KINDS = ['sync', 'async', 'observable'];
 

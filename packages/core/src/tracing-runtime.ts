@@ -9,6 +9,7 @@ import { rememberContextStorage } from './context-storage.js';
 import type { CatalogEntry } from './instrumentations/catalog.js';
 import { enableOnFirstRequire } from './instrumentations/enable-on-first-require.js';
 import { type ImportHooksPlan, installImportHooks } from './instrumentations/import-hooks.js';
+import { loadedByExcluded } from './instrumentations/loaded-by.js';
 import { RedactingTracerProvider } from './instrumentations/redacting-tracer-provider.js';
 import { createInstrumentations } from './instrumentations/select-instrumentations.js';
 import { UrlRedactor } from './instrumentations/url-redactor.js';
@@ -98,17 +99,29 @@ export class TracingRuntime implements TracingHandle {
     this.enable(entries.filter((entry) => !later.includes(entry)));
     if (imports === undefined || later.length === 0) return;
     const enabled = new Set<CatalogEntry>();
-    const enableOnce = (entry: CatalogEntry): void => {
-      if (enabled.has(entry) || this.stopped) return;
+    const left = new Set<CatalogEntry>();
+    // Returns whether the entry is on; one left off by the first module to load its library stays off.
+    const enableOnce = (entry: CatalogEntry, importer?: string): boolean => {
+      if (left.has(entry)) return false;
+      if (enabled.has(entry) || this.stopped) return true;
+      if (loadedByExcluded(entry, importer)) {
+        left.add(entry);
+        return false;
+      }
       enabled.add(entry);
       this.enable([entry]);
+      return true;
     };
     this.disableInstrumentations.push(
       enableOnFirstRequire(later, enableOnce),
       installImportHooks({ entries: later, enable: enableOnce, loader: imports }),
     );
     const builtins = later.filter((entry) => entry.builtin === true);
-    if (builtins.length > 0) this.firstTurn.push(() => builtins.forEach(enableOnce));
+    if (builtins.length > 0) {
+      this.firstTurn.push(() => {
+        for (const entry of builtins) enableOnce(entry);
+      });
+    }
   }
 
   private enable(entries: readonly CatalogEntry[]): void {

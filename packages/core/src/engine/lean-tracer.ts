@@ -11,11 +11,17 @@ import { cleanAttributes, isTracingSuppressed } from '@opentelemetry/core';
 import type { IdGenerator, Sampler } from '@opentelemetry/sdk-trace';
 import { cleanLink, LeanSpan, type SpanShared } from './lean-span.js';
 import { cleanStartAttributes } from './span-attributes.js';
+import { UnsampledSpan } from './unsampled-span.js';
 
 const NO_OPTIONS: SpanOptions = Object.freeze({});
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 /** The span of suppressed tracing: immutable, so one serves every call. */
 const SUPPRESSED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Whether the span was made by this engine, whose ids are valid by construction. */
+function ownsIds(span: ApiSpan | undefined): boolean {
+  return span instanceof LeanSpan || span instanceof UnsampledSpan;
+}
 
 /**
  * A tracer of the lean engine. `startSpan` makes the SDK's decisions in the SDK's order (suppression, the
@@ -39,7 +45,7 @@ export class LeanTracer implements Tracer {
     let traceId: string;
     let traceState: SpanContext['traceState'];
     let validParent: SpanContext | undefined;
-    if (parent !== undefined && (parentSpan instanceof LeanSpan || trace.isSpanContextValid(parent))) {
+    if (parent !== undefined && (ownsIds(parentSpan) || trace.isSpanContextValid(parent))) {
       traceId = parent.traceId;
       traceState = parent.traceState;
       validParent = parent;
@@ -60,7 +66,7 @@ export class LeanTracer implements Tracer {
         sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
       traceState,
     } as SpanContext;
-    if (sampling.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    if (sampling.decision === SamplingDecision.NOT_RECORD) return new UnsampledSpan(spanContext);
     // The SDK's second pass: the sampler's attributes, then the limits, when they can change anything.
     if (
       sampling.attributes !== undefined ||

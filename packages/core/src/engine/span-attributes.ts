@@ -7,6 +7,8 @@ const NO_LIMITS = {
   attributeValueLengthLimit: Number.POSITIVE_INFINITY,
 };
 
+const NOTHING_DROPPED = { droppedAttributesCount: 0, longestString: 0 } as const;
+
 /** Attributes cleaned of what the specification does not allow, with how many were dropped for that. */
 export interface CleanedAttributes {
   attributes: Attributes;
@@ -23,9 +25,8 @@ export interface CleanedAttributes {
  */
 export function cleanStartAttributes(input: Attributes | undefined): CleanedAttributes {
   const attributes: Attributes = {};
-  if (input === undefined || input === null || typeof input !== 'object') {
-    return { attributes, droppedAttributesCount: 0, longestString: 0 };
-  }
+  if (input === undefined || input === null || typeof input !== 'object')
+    return { attributes, ...NOTHING_DROPPED };
   let longestString = 0;
   for (const key of Object.keys(input)) {
     const value = input[key];

@@ -5,7 +5,7 @@ import { packageOf } from './package-of.js';
 type RequireFn = (this: NodeJS.Module, id: string) => unknown;
 
 /**
- * Calls `enable(entry)` just before the first `require()` of one of the entry's modules, so an instrumentation
+ * Calls `enable(entry, importer)` (the requiring module's file) just before the first `require()` of one of the entry's modules, so an instrumentation
  * package is loaded only by apps that load its library: installed is not the same as used (a transitive
  * dependency such as @grpc/grpc-js may never be required). Enabling happens before the module loads, so the
  * instrumentation's own require hook sees that very load, internal files included.
@@ -15,7 +15,7 @@ type RequireFn = (this: NodeJS.Module, id: string) => unknown;
  */
 export function enableOnFirstRequire(
   entries: readonly CatalogEntry[],
-  enable: (entry: CatalogEntry) => void,
+  enable: (entry: CatalogEntry, importer: string | undefined) => void,
 ): () => void {
   const pending = new Map<string, CatalogEntry>();
   for (const entry of entries) for (const name of entry.modules) pending.set(name, entry);
@@ -27,7 +27,7 @@ export function enableOnFirstRequire(
       const entry = pending.get(name) ?? pending.get(packageOf(name));
       if (entry !== undefined) {
         for (const name of entry.modules) pending.delete(name);
-        enable(entry);
+        enable(entry, typeof this?.filename === 'string' ? this.filename : undefined);
         // The instrumentation's require hook now sits above this function: go through it.
         // biome-ignore lint/complexity/noArguments: forward every argument, as the original require takes them
         return prototype.require.apply(this, arguments as unknown as [string]);

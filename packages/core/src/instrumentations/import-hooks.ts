@@ -19,7 +19,8 @@ interface IitmLoader {
 export interface ImportHooksPlan {
   /** Entries whose instrumentation is enabled just before the app first imports one of their modules. */
   entries: readonly CatalogEntry[];
-  enable: (entry: CatalogEntry) => void;
+  /** Returns false when the entry stays off (see `CatalogEntry.notFrom`): its modules are then not wrapped. */
+  enable: (entry: CatalogEntry, importer: string | undefined) => boolean | undefined;
   /**
    * `wrap`: import-in-the-middle wraps the imported modules, so the enabled instrumentations patch their
    * exports. `warn`: this Node cannot run that loader in-thread; name the fix once, on the first import of a
@@ -125,7 +126,9 @@ export function installImportHooks(plan: ImportHooksPlan): () => void {
       const entry = name === undefined ? undefined : pending.get(name);
       if (entry !== undefined) {
         for (const module of entry.modules) pending.delete(module);
-        plan.enable(entry);
+        if (plan.enable(entry, context.parentURL) === false) {
+          for (const module of entry.modules) include.delete(module);
+        }
       }
     }
     if (loader === undefined && (!include.has(bare) || !activate(bare)))
