@@ -36,10 +36,6 @@ export const HTTP_VARIANTS = {
   spanwise: spanwiseVariant(
     'Spanwise: --require @spanwise/core/register + TracingModule.forRoot() + @Traced()',
   ),
-  'spanwise-3-spans': spanwiseVariant(
-    "diagnostic: spanwise with the Express instrumentation off (OTEL_NODE_DISABLED_INSTRUMENTATIONS=express): the issue's 3 spans per request, without Express's `request handler`",
-    { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'express' },
-  ),
   'spanwise-sdk': spanwiseVariant(
     'diagnostic: Spanwise on the SDK span engine (SPANWISE_ENGINE=sdk), otherwise as spanwise',
     { SPANWISE_ENGINE: 'sdk' },

@@ -20,16 +20,20 @@ export interface NodeProcess {
 export function startNode(args: string[], env: Record<string, string> = {}, cwd = E2E_DIR): NodeProcess {
   const base: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
+    // SPANWISE_ENGINE passes through: `pnpm test:sdk-engine` runs the suite again on the SDK engine.
     if (
       value !== undefined &&
       !key.startsWith('OTEL_') &&
-      !key.startsWith('SPANWISE_') &&
+      (!key.startsWith('SPANWISE_') || key === 'SPANWISE_ENGINE') &&
       !key.startsWith('VITEST')
     ) {
       base[key] = value;
     }
   }
   delete base.NODE_OPTIONS;
+  // pnpm's bin shims put the workspace's whole .pnpm/node_modules on NODE_PATH; no user's app has that, and
+  // it once hid a package that could not find itself (the CLI's .proto files) from every test.
+  delete base.NODE_PATH;
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...base, ...env },

@@ -1,6 +1,6 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { packageRequire } from './package-require.mjs';
+import { packageRoot } from './package-require.mjs';
 
 // The build copies the official .proto files here (scripts/copy-otlp-protos.mjs); they ship in the tarball.
 const PROTO_DIR = ['dist', 'protos'];
@@ -19,7 +19,7 @@ let schema: OtlpSchema | undefined;
 /** Loads the schema once, on first use, from the official .proto files shipped in this package's dist. */
 export function otlpSchema(): OtlpSchema {
   if (schema === undefined) {
-    const protoDir = join(dirname(packageRequire.resolve('@spanwise/cli/package.json')), ...PROTO_DIR);
+    const protoDir = join(packageRoot(), ...PROTO_DIR);
     const root = new protobuf.Root();
     // The .proto files import each other by their path below the protos folder.
     root.resolvePath = (_origin, target) => (target.startsWith(protoDir) ? target : join(protoDir, target));
