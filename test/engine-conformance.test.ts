@@ -11,9 +11,10 @@ import { type AllowedDifference, diff, formatDifferences, unexplained } from './
 import { type NormalizeOptions, normalizeRun } from './support/conformance-normalize.js';
 import { type ConformanceRun, runConformanceWorkload } from './support/conformance-run.js';
 
-// The span-engine conformance test: the same scripted workload (test/fixtures/conformance) runs under the
-// register hook once per engine, and what the receiver decodes is compared span by span, together with what
-// the process itself saw (isRecording, trace flags, what threw). Every difference is a failure unless
+// The span-engine conformance test: the same scripted workload (test/fixtures/conformance) runs in a child
+// process once per engine (under the register hook, or under startTracing() with a custom sampler and a span
+// processor), and what the receiver decodes is compared span by span, together with what the process itself
+// saw (isRecording, trace flags, what threw, what the processor read). Every difference is a failure unless
 // ALLOWED below lists it with its reason; docs/span-engine.md lists the same deliberate differences.
 //
 // CONFORMANCE_ENGINES=sdk,sdk runs the harness against itself (it must find nothing).
