@@ -68,18 +68,23 @@ export function httpVariantAvailable(name) {
   return v.needs ? spanwiseAvailable(...v.needs) : { ok: true };
 }
 
-/** The exact command lines of a variant, for the docs. */
-export function httpCommands(name, endpoint) {
+/**
+ * The exact command lines of a variant, for the docs; `env` on top of the variant's, and with `paced` the
+ * paced load generator at `rate`.
+ */
+export function httpCommands(name, endpoint, { env: extra = {}, rate = null, paced = false } = {}) {
   const v = HTTP_VARIANTS[name];
-  const env = { ...v.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'bench-http' };
+  const env = { ...v.env, ...extra, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'bench-http' };
   const load = {
     url: 'http://127.0.0.1:<port>/hello',
     connections: config.connections,
     durationS: config.durationS,
+    ...(rate ? { rate } : {}),
   };
+  const generator = paced ? 'bench/apps/paced-load.cjs' : 'bench/apps/load.cjs';
   return {
     app: `(cd bench && ${describeCommand(placement.app, 'node', v.args, env)})`,
-    load: describeCommand(placement.load, 'node', ['bench/apps/load.cjs', JSON.stringify(load)]),
+    load: describeCommand(placement.load, 'node', [generator, JSON.stringify(load)]),
   };
 }
 
@@ -96,9 +101,10 @@ function perRequestProfile(file, result) {
   };
 }
 
-function load(url, durationS, rate) {
+/** autocannon, or with `paced` (and a `rate`) requests at evenly spaced times (apps/paced-load.cjs). */
+function load(url, durationS, rate, paced = false) {
   return runNodeJson(placement.load, [
-    join(appsDir, 'load.cjs'),
+    join(appsDir, paced ? 'paced-load.cjs' : 'load.cjs'),
     JSON.stringify({ url, connections: config.connections, durationS, rate }),
   ]);
 }
@@ -106,8 +112,8 @@ function load(url, durationS, rate) {
 /**
  * Starts one variant's app on the app core, its OTLP endpoint set (and `env` on top of the variant's), and
  * returns its handle:
- * - `load(durationS, rate?)`: unmeasured load (warm-up);
- * - `measure(durationS, { rate, profileFile, flush })`: autocannon's figures plus, from the app, CPU per
+ * - `load(durationS, rate?, paced?)`: unmeasured load (warm-up);
+ * - `measure(durationS, { rate, paced, profileFile, flush })`: the load generator's figures plus, from the app, CPU per
  *   request, event-loop delay, RSS and retained-heap growth over that window (and a CPU profile of it);
  *   with `flush`, the window closes only once the spans it traced are exported;
  * - `drain()`: flush until no new span ends, then the app's counters; `counts()`: counters without a flush;
@@ -129,11 +135,11 @@ export async function startHttpApp(name, { endpoint, gc = false, env: extra = {}
     throw new Error(`${name}: ${err.message}\n${app.output().stderr}`);
   };
   return {
-    load: (durationS, rate = null) => load(url, durationS, rate).catch(annotate),
-    async measure(durationS, { rate = null, profileFile, flush = false } = {}) {
+    load: (durationS, rate = null, paced = false) => load(url, durationS, rate, paced).catch(annotate),
+    async measure(durationS, { rate = null, paced = false, profileFile, flush = false } = {}) {
       try {
         const before = await app.request({ cmd: 'reset', profileFile });
-        const result = await load(url, durationS, rate);
+        const result = await load(url, durationS, rate, paced);
         const after = await app.request({ cmd: 'sample', flush }, 60_000);
         result.rssGrowthMB = (after.rssBytes - before.rssBytes) / 2 ** 20;
         result.rssEndMB = after.rssBytes / 2 ** 20;
@@ -143,6 +149,8 @@ export async function startHttpApp(name, { endpoint, gc = false, env: extra = {}
             : (after.heapAfterGcBytes - before.heapAfterGcBytes) / 2 ** 20;
         result.eldP99Ms = after.eldP99Ms;
         result.eldMaxMs = after.eldMaxMs;
+        result.loopCpuMaxMs = after.loopCpuMaxMs ?? null;
+        result.loopCpuP99Ms = after.loopCpuP99Ms ?? null;
         result.handledInWindow = after.handledInWindow;
         result.cpuUsPerRequest = after.handledInWindow > 0 ? after.cpuUs / after.handledInWindow : null;
         result.appCpuBusy = after.cpuUs / (durationS * 1e6);

@@ -96,15 +96,25 @@ export function evaluateTargets(results) {
   }
 
   for (const [name, c] of Object.entries(results['first-exports']?.cases ?? {})) {
-    const extra = c.extraEldMaxMs;
-    add(
-      '6 first exports',
-      check(
-        `${name}: max event-loop delay <= untraced + 5 ms (paired median)`,
-        extra ? `${extra.median >= 0 ? '+' : ''}${extra.median} ms (${extra.range.join(' to ')})` : null,
-        extra?.median <= 5,
-      ),
-    );
+    const signed = (x) => `${x.median >= 0 ? '+' : ''}${x.median} ms (${x.range.join(' to ')})`;
+    // A second untraced run against the first: when the machine alone moves the figure by more than the
+    // bound, the figure cannot judge it.
+    const noisy = (aa) => aa !== undefined && (Math.abs(aa.median) > 5 || aa.range[1] - aa.range[0] > 10);
+    for (const [what, extra, aa] of [
+      ['max event-loop delay', c.extraEldMaxMs, c.noiseEldMaxMs],
+      ['max loop CPU', c.extraLoopCpuMaxMs, c.noiseLoopCpuMaxMs],
+    ]) {
+      if (extra === undefined && what === 'max loop CPU') continue;
+      const noise = aa ? `; untraced A/A ${signed(aa)}` : '';
+      add(
+        '6 first exports',
+        check(
+          `${name}: ${what} <= untraced + 5 ms (paired median)`,
+          extra ? `${signed(extra)}${noise}` : null,
+          noisy(aa) ? 'noise' : extra?.median <= 5,
+        ),
+      );
+    }
   }
   return rows;
 }

@@ -1,8 +1,13 @@
 // Scenario 6: the event loop while a freshly started app makes its first exports under steady load. Each run
 // starts the app, warms it up without exporting, then measures, so the first export requests, the reading of
 // their answers and anything loaded for them fall inside the window. Max event-loop delay (perf_hooks.monitorEventLoopDelay in
-// the app) of the Spanwise app against the same app untraced, per protocol and collector answer, the two
-// set-ups interleaved run by run.
+// the app) of the Spanwise app against the same app untraced, per protocol and collector answer, the
+// set-ups interleaved run by run. A second untraced run per round (A/A) shows what the machine alone does to
+// the same comparison: the noise floor the Spanwise figures are read against.
+//
+// The load is paced (apps/paced-load.cjs): requests evenly spread over each second. autocannon's rate
+// sends each second's requests back to back at its start, and the loop delay it produces is that burst's
+// length (requests per loop turn × cost per request), which scenario 1 measures, not a stall.
 import { config, selected } from '../lib/config.mjs';
 import { HTTP_VARIANTS, httpCommands, httpVariantAvailable, startHttpApp } from '../lib/http-app.mjs';
 import { loadCores } from '../lib/procs.mjs';
@@ -35,16 +40,24 @@ const CASES = {
   },
   'garbage body': { env: {}, answer: 'garbage', collector: '200 with 100 KiB of random bytes' },
 };
-const SETUPS = ['untraced', 'spanwise'];
+/** Each set-up's variant: the A/A run is the untraced app again. */
+const SETUPS = { untraced: 'untraced', 'untraced A/A': 'untraced', spanwise: 'spanwise' };
+/**
+ * The loop-delay timer's interval (ms). Each sample is the interval between two ticks, so a stall shorter
+ * than the interval can go unseen and every figure includes up to one interval: 1 ms keeps both small.
+ */
+const ELD_RESOLUTION_MS = 1;
+/** The app's meters: loop delay at that resolution, and the loop's own CPU time per 1 ms tick. */
+const APP_ENV = { BENCH_ELD_RESOLUTION_MS: String(ELD_RESOLUTION_MS), BENCH_LOOP_CPU: '1' };
 
 const range = (values) => [round(Math.min(...values), 1), round(Math.max(...values), 1)];
 
 /** Runs scenario 6 and returns its result body. */
 export async function runFirstExports(log) {
   const sink = await startSink();
-  const active = SETUPS.filter((name) => selected(name, ['untraced']));
+  const active = Object.keys(SETUPS).filter((name) => selected(name, ['untraced', 'untraced A/A']));
   for (const name of active) {
-    const avail = httpVariantAvailable(name);
+    const avail = httpVariantAvailable(SETUPS[name]);
     if (!avail.ok) throw new Error(`${name} not available yet: ${avail.reason}`);
   }
   const cases = {};
@@ -58,11 +71,12 @@ export async function runFirstExports(log) {
         const c = CASES[name];
         await sink.answer(c.answer);
         for (const setup of roundOrder(active, r)) {
-          const app = await startHttpApp(setup, { endpoint: sink.endpoint, env: c.env });
+          const env = { ...c.env, ...APP_ENV };
+          const app = await startHttpApp(SETUPS[setup], { endpoint: sink.endpoint, env });
           try {
-            await app.load(WARMUP_S, WARMUP_RATE);
+            await app.load(WARMUP_S, WARMUP_RATE, true);
             const exportedBefore = (await app.counts()).stats?.exportedSpans ?? null;
-            const run = await app.measure(config.durationS, { rate: RATE });
+            const run = await app.measure(config.durationS, { rate: RATE, paced: true });
             const counts = await app.counts();
             const exported = counts.stats?.exportedSpans ?? null;
             cases[name].setups[setup].runs.push({
@@ -70,12 +84,15 @@ export async function runFirstExports(log) {
               exportedBeforeWindow: exportedBefore,
               eldMaxMs: run.eldMaxMs,
               eldP99Ms: run.eldP99Ms,
+              loopCpuMaxMs: run.loopCpuMaxMs,
+              loopCpuP99Ms: run.loopCpuP99Ms,
               rps: run.rps,
               latencyP99Ms: run.latencyP99Ms,
               exportedSpans: exported,
             });
             log(
               `  round ${r + 1} ${name} ${setup}: eld max ${run.eldMaxMs.toFixed(1)} ms, p99 ${run.eldP99Ms.toFixed(1)} ms, ` +
+                `loop cpu max ${run.loopCpuMaxMs.toFixed(1)} ms, ` +
                 `${Math.round(run.rps)} req/s, latency p99 ${run.latencyP99Ms} ms${exported === null ? '' : `, ${exported} spans exported`}`,
             );
           } finally {
@@ -90,20 +107,27 @@ export async function runFirstExports(log) {
   }
   for (const c of Object.values(cases)) {
     for (const s of Object.values(c.setups)) {
-      s.eldMaxMs = {
-        median: round(median(s.runs.map((x) => x.eldMaxMs)), 1),
-        range: range(s.runs.map((x) => x.eldMaxMs)),
-      };
+      const spread = (key) => ({
+        median: round(median(s.runs.map((x) => x[key])), 1),
+        range: range(s.runs.map((x) => x[key])),
+      });
+      s.eldMaxMs = spread('eldMaxMs');
+      s.loopCpuMaxMs = spread('loopCpuMaxMs');
       s.eldP99Ms = { median: round(median(s.runs.map((x) => x.eldP99Ms)), 1) };
       s.latencyP99Ms = { median: round(median(s.runs.map((x) => x.latencyP99Ms)), 1) };
     }
-    const traced = c.setups.spanwise?.runs ?? [];
     const base = c.setups.untraced?.runs ?? [];
     // Paired with the untraced run of the same round and case, which ran next to it.
-    const extra = traced
-      .map((x) => x.eldMaxMs - (base.find((u) => u.round === x.round)?.eldMaxMs ?? Number.NaN))
-      .filter(Number.isFinite);
-    if (extra.length > 0) c.extraEldMaxMs = { median: round(median(extra), 1), range: range(extra) };
+    const paired = (runs = [], key = 'eldMaxMs') => {
+      const extra = runs
+        .map((x) => x[key] - (base.find((u) => u.round === x.round)?.[key] ?? Number.NaN))
+        .filter(Number.isFinite);
+      return extra.length > 0 ? { median: round(median(extra), 1), range: range(extra) } : undefined;
+    };
+    c.extraEldMaxMs = paired(c.setups.spanwise?.runs);
+    c.noiseEldMaxMs = paired(c.setups['untraced A/A']?.runs);
+    c.extraLoopCpuMaxMs = paired(c.setups.spanwise?.runs, 'loopCpuMaxMs');
+    c.noiseLoopCpuMaxMs = paired(c.setups['untraced A/A']?.runs, 'loopCpuMaxMs');
   }
   return {
     title: 'Event loop during the first exports under load',
@@ -115,8 +139,14 @@ export async function runFirstExports(log) {
       rounds: config.rounds,
     },
     window: `a fresh app per run, warmed up with ${WARMUP_S * WARMUP_RATE} requests (fewer spans than one export batch, so nothing is exported yet); the window then holds the first export requests and the reading of their answers`,
-    commands: httpCommands('spanwise', '<receiver>'),
-    labels: Object.fromEntries(active.map((name) => [name, HTTP_VARIANTS[name].label])),
+    eldResolutionMs: ELD_RESOLUTION_MS,
+    pacing: 'paced: requests evenly spread over each second (bench/apps/paced-load.cjs)',
+    commands: httpCommands('spanwise', '<receiver>', {
+      env: APP_ENV,
+      rate: RATE,
+      paced: true,
+    }),
+    labels: Object.fromEntries(active.map((name) => [name, HTTP_VARIANTS[SETUPS[name]].label])),
     cases,
   };
 }

@@ -43,6 +43,8 @@ export interface SpanStart {
   readonly parentSpanContext: SpanContext | undefined;
   /** Already cleaned and limited. */
   readonly attributes: Attributes;
+  /** How many `attributes` holds. */
+  readonly attributesCount: number;
   readonly droppedAttributesCount: number;
   /** Already cleaned; the link count limit is applied here. */
   readonly links: Link[] | undefined;
@@ -96,7 +98,7 @@ export class LeanSpan implements Span, SpanClock {
     this.kind = start.kind;
     if (start.parentSpanContext !== undefined) this.parentSpanContext = start.parentSpanContext;
     this.attributes = start.attributes;
-    this.attributesCount = Object.keys(start.attributes).length;
+    this.attributesCount = start.attributesCount;
     this.droppedAttributesCount = start.droppedAttributesCount;
     this.resource = shared.resource;
     this.instrumentationScope = shared.instrumentationScope;
@@ -133,7 +135,11 @@ export class LeanSpan implements Span, SpanClock {
     if (this.ended) return this.warnEnded();
     if (value === undefined) return this;
     const type = typeof value;
-    if (key.length === 0 || (type !== 'string' && type !== 'number' && type !== 'boolean')) {
+    if (
+      key.length === 0 ||
+      key === '__proto__' ||
+      (type !== 'string' && type !== 'number' && type !== 'boolean')
+    ) {
       return this.setAttributeChecked(key, value);
     }
     const attributes = this.attributes;

@@ -56,6 +56,7 @@ export class LeanTracer implements Tracer {
     const cleaned = cleanStartAttributes(options.attributes);
     let attributes = cleaned.attributes;
     let dropped = cleaned.droppedAttributesCount;
+    let count = cleaned.count;
     const sampling = this.sampler.shouldSample(ctx, traceId, name, kind, attributes, links ?? NO_LINKS);
     traceState = sampling.traceState ?? traceState;
     // The SDK's shape: `traceState` is there even when undefined.
@@ -71,10 +72,11 @@ export class LeanTracer implements Tracer {
     if (
       sampling.attributes !== undefined ||
       cleaned.longestString > limits.attributeValueLengthLimit ||
-      Object.keys(attributes).length > limits.attributeCountLimit
+      count > limits.attributeCountLimit
     ) {
       const limited = cleanAttributes(Object.assign(attributes, sampling.attributes), limits);
       attributes = limited.attributes ?? {};
+      count = Object.keys(attributes).length;
       dropped += limited.droppedAttributesCount ?? 0;
     }
     return new LeanSpan(
@@ -85,6 +87,7 @@ export class LeanTracer implements Tracer {
         spanContext,
         parentSpanContext: validParent,
         attributes,
+        attributesCount: count,
         droppedAttributesCount: dropped,
         links,
         startTime: options.startTime,

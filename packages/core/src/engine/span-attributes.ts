@@ -7,12 +7,14 @@ const NO_LIMITS = {
   attributeValueLengthLimit: Number.POSITIVE_INFINITY,
 };
 
-const NOTHING_DROPPED = { droppedAttributesCount: 0, longestString: 0 } as const;
+const NOTHING = { droppedAttributesCount: 0, count: 0, longestString: 0 } as const;
 
 /** Attributes cleaned of what the specification does not allow, with how many were dropped for that. */
 export interface CleanedAttributes {
   attributes: Attributes;
   droppedAttributesCount: number;
+  /** How many attributes `attributes` holds. */
+  count: number;
   /** The length of the longest string value, to know without another pass whether a length limit applies. */
   longestString: number;
 }
@@ -25,27 +27,35 @@ export interface CleanedAttributes {
  */
 export function cleanStartAttributes(input: Attributes | undefined): CleanedAttributes {
   const attributes: Attributes = {};
-  if (input === undefined || input === null || typeof input !== 'object')
-    return { attributes, ...NOTHING_DROPPED };
+  if (input === undefined || input === null || typeof input !== 'object') return { attributes, ...NOTHING };
   let longestString = 0;
+  let count = 0;
   for (const key of Object.keys(input)) {
     const value = input[key];
     if (value === undefined) continue;
     const type = typeof value;
-    if (key.length === 0 || (type !== 'string' && type !== 'number' && type !== 'boolean')) {
+    // `__proto__` assigned to a plain object sets no property: the SDK's code decides what that means.
+    if (
+      key.length === 0 ||
+      key === '__proto__' ||
+      (type !== 'string' && type !== 'number' && type !== 'boolean')
+    ) {
       return slowPath(input);
     }
     if (type === 'string' && (value as string).length > longestString)
       longestString = (value as string).length;
+    count++;
     attributes[key] = value;
   }
-  return { attributes, droppedAttributesCount: 0, longestString };
+  return { attributes, droppedAttributesCount: 0, count, longestString };
 }
 
 function slowPath(input: Attributes): CleanedAttributes {
   const cleaned = cleanAttributes(input, NO_LIMITS);
+  const attributes = cleaned.attributes ?? {};
   return {
-    attributes: cleaned.attributes ?? {},
+    attributes,
+    count: Object.keys(attributes).length,
     droppedAttributesCount: cleaned.droppedAttributesCount ?? 0,
     // Unknown: have the limits applied.
     longestString: Number.POSITIVE_INFINITY,

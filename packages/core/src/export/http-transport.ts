@@ -1,9 +1,12 @@
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import type zlib from 'node:zlib';
 import type { ExportConfig, OtlpProtocol } from '../types.js';
 import { classifyOutcome, type ExportOutcome } from './export-outcome.js';
 import type { ExportTransport } from './export-transport.js';
 import { MAX_RESPONSE_BYTES } from './otlp-response-reader.js';
+import { rehearsalSocket } from './rehearsal-socket.js';
 
 /** What one POST came to. `status` is 0 when no HTTP response arrived (refused, reset, timed out). */
 export interface HttpResult {
@@ -17,6 +20,8 @@ export interface HttpResult {
 
 const EMPTY = Buffer.alloc(0);
 const noop = (): void => {};
+/** The rehearsal's deadline: it answers on the next turn, so this only bounds a surprise. */
+const REHEARSAL_TIMEOUT_MS = 1000;
 
 /**
  * POSTs OTLP payloads with `node:http`/`node:https`. One deadline covers connect, send and the whole
@@ -24,12 +29,16 @@ const noop = (): void => {};
  */
 export class HttpTransport implements ExportTransport {
   private readonly url: URL;
+  /** The endpoint as request options (host, port, path), taken apart once. */
+  private readonly target: http.RequestOptions;
   private readonly protocol: OtlpProtocol;
   private readonly endpoint: string;
   private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
+  private readonly ClientRequest: typeof http.ClientRequest;
   private readonly headers: Record<string, string>;
   private readonly zlib: typeof zlib | undefined;
+  /** What the rehearsal's in-memory collector answer came to (`delivered`): the rehearsal is over. */
+  readonly rehearsed: Promise<ExportOutcome>;
 
   /**
    * Built with the SDK, on the event loop's first turn: every module and one-off set-up an export needs is
@@ -39,8 +48,14 @@ export class HttpTransport implements ExportTransport {
    */
   constructor(config: ExportConfig) {
     this.url = new URL(config.endpoint);
+    this.target = urlToHttpOptions(this.url);
     this.protocol = config.protocol;
     this.endpoint = config.endpoint;
+    const http = require('node:http') as typeof import('node:http');
+    // Requests are made with `new ClientRequest` (what `http.request` and `https.request` do inside), not
+    // through `http.request`: the HTTP client instrumentation patches that, and its wrapper would run on every
+    // export only to find tracing suppressed; the first export paid 4-6 ms for it on the main thread.
+    this.ClientRequest = http.ClientRequest;
     if (this.url.protocol === 'https:') {
       const https = require('node:https') as typeof import('node:https');
       const tls = require('node:tls') as typeof import('node:tls');
@@ -48,11 +63,8 @@ export class HttpTransport implements ExportTransport {
       const secureContext = tls.createSecureContext(
         config.certificate ? { ca: [...tls.rootCertificates, config.certificate] } : {},
       );
-      this.request = https.request;
       this.agent = new https.Agent({ keepAlive: true, maxSockets: 1, secureContext });
     } else {
-      const http = require('node:http') as typeof import('node:http');
-      this.request = http.request;
       this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     }
     if (config.compression === 'gzip') {
@@ -65,6 +77,14 @@ export class HttpTransport implements ExportTransport {
       'content-type': config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       ...(this.zlib ? { 'content-encoding': 'gzip' } : {}),
     };
+    // One export request, answered in memory: Node's HTTP client code and ours run once here, on the event
+    // loop's first turn, instead of cold in the first export. Nothing is sent.
+    this.rehearsed = this.post(
+      [EMPTY],
+      REHEARSAL_TIMEOUT_MS,
+      new AbortController().signal,
+      rehearsalSocket,
+    ).then((result) => classifyOutcome(result, this.protocol, this.endpoint));
   }
 
   /** The body parts as they go on the wire (gzipped on the libuv thread pool when configured). */
@@ -84,8 +104,16 @@ export class HttpTransport implements ExportTransport {
     return classifyOutcome(await this.post(parts, timeoutMs, cancel), this.protocol, this.endpoint);
   }
 
-  /** POSTs one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. */
-  post(parts: readonly Uint8Array[], timeoutMs: number, cancel: AbortSignal): Promise<HttpResult> {
+  /**
+   * POSTs one request whose body is `parts` back to back; never rejects. `cancel` aborts it early. With
+   * `connect`, the request goes over the socket it returns instead of the agent's connection.
+   */
+  post(
+    parts: readonly Uint8Array[],
+    timeoutMs: number,
+    cancel: AbortSignal,
+    connect?: () => Duplex,
+  ): Promise<HttpResult> {
     return new Promise((resolve) => {
       const controller = new AbortController();
       const onCancel = (): void => controller.abort(new Error('cancelled at the shutdown deadline'));
@@ -119,11 +147,11 @@ export class HttpTransport implements ExportTransport {
       }
       cancel.addEventListener('abort', onCancel, { once: true });
       try {
-        const req = this.request(
-          this.url,
+        const req = new this.ClientRequest(
           {
+            ...this.target,
             method: 'POST',
-            agent: this.agent,
+            ...(connect ? { createConnection: connect } : { agent: this.agent }),
             headers: { ...this.headers, 'content-length': String(length) },
             signal: controller.signal,
           },
