@@ -25,6 +25,7 @@ export function otlpSchema(): OtlpSchema {
     root.resolvePath = (_origin, target) => (target.startsWith(protoDir) ? target : join(protoDir, target));
     root.loadSync(SERVICE_PROTO, { keepCase: false });
     addFlagsFields(root);
+    addScopeAttributes(root);
     addPartialSuccess(root);
     root.resolveAll();
     schema = { request: root.lookupType(REQUEST_TYPE), response: root.lookupType(RESPONSE_TYPE) };
@@ -42,6 +43,20 @@ function addFlagsFields(root: protobuf.Root): void {
   if (span.fields.flags === undefined) span.add(new protobuf.Field('flags', 16, 'fixed32'));
   const link = root.lookupType('opentelemetry.proto.trace.v1.Span.Link');
   if (link.fields.flags === undefined) link.add(new protobuf.Field('flags', 6, 'fixed32'));
+}
+
+/**
+ * The pinned schema also predates `InstrumentationScope.attributes` and `dropped_attributes_count` (field 3
+ * and 4 in today's opentelemetry-proto), which the export pipeline writes when a scope has them.
+ */
+function addScopeAttributes(root: protobuf.Root): void {
+  const scope = root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope');
+  if (scope.fields.attributes === undefined) {
+    scope.add(new protobuf.Field('attributes', 3, 'opentelemetry.proto.common.v1.KeyValue', 'repeated'));
+  }
+  if (scope.fields.droppedAttributesCount === undefined) {
+    scope.add(new protobuf.Field('droppedAttributesCount', 4, 'uint32'));
+  }
 }
 
 /**
