@@ -114,7 +114,9 @@ export class LeanTracer implements Tracer {
     arg3?: F | Context,
     arg4?: F,
   ): ReturnType<F> | undefined {
-    // The SDK reads the arguments by count; the callback is the last one, so reading by type is the same.
+    // The SDK reads the arguments by count; reading the callback by type gives the same for every valid call.
+    // A call without a callback is the one deliberate difference (docs/span-engine.md): the SDK starts a span
+    // that never ends and throws a TypeError into the app; here no span starts and the call returns undefined.
     let options: SpanOptions | undefined;
     let ctx: Context | undefined;
     let fn: F | undefined;
