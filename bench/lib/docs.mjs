@@ -137,9 +137,10 @@ function costSteps(variants) {
   if (steps.some((us) => typeof us !== 'number')) return [];
   const [untraced, unsampled, noExport, full] = steps;
   const us = (x) => Math.round(x * 10) / 10;
-  const budget = untraced / 0.75 - untraced;
+  const budget = untraced / 0.65 - untraced;
+  const unsampledBudget = untraced / 0.85 - untraced;
   return [
-    `What Spanwise adds, in app CPU µs per request (median CPU of one set-up minus that of the one before): starting and propagating the three spans without recording them ${us(unsampled - untraced)}; recording them (the SDK span, attributes, ending) ${us(noExport - unsampled)}; encoding and sending them over OTLP ${us(full - noExport)}; in all ${us(full - untraced)}. Serving at 0.75x the untraced capacity leaves ${us(budget)} µs per request for all of it.`,
+    `What Spanwise adds, in app CPU µs per request (median CPU of one set-up minus that of the one before): starting and propagating the three spans without recording them ${us(unsampled - untraced)}; recording them (the lean engine's span, attributes, ending) ${us(noExport - unsampled)}; encoding and sending them over OTLP ${us(full - noExport)}; in all ${us(full - untraced)}. Serving at 0.65x the untraced capacity leaves ${us(budget)} µs per request for all of it, and at 0.85x unsampled ${us(unsampledBudget)} µs for the first step.`,
   ];
 }
 
