@@ -43,6 +43,17 @@ const EXPORTING: Case[] = [
     'team',
     'OTEL_RESOURCE_ATTRIBUTES entry 1 of 1 is not a key=value pair; leaving that entry out (its text is not shown).',
   ],
+  ['SPANWISE_ENGINE', 'fast', 'SPANWISE_ENGINE="fast" is not one of lean, sdk; using lean instead.'],
+  wholeNumber('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', '-1', 0, 128),
+  [
+    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+    '0',
+    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="0" is not a whole number of at least 1; using no limit instead.',
+  ],
+  wholeNumber('OTEL_SPAN_EVENT_COUNT_LIMIT', 'many', 0, 128),
+  wholeNumber('OTEL_SPAN_LINK_COUNT_LIMIT', '-2', 0, 128),
+  wholeNumber('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', 'lots', 0, 128),
+  wholeNumber('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT', '-1', 0, 128),
   [
     'OTEL_TRACES_EXPORTER',
     'zipkin',

@@ -27,11 +27,7 @@ export function resolveSpanLimits(env: EnvReader): ResolvedSpanLimits {
   );
   return {
     attributeCountLimit,
-    attributeValueLengthLimit: env.int(
-      ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'],
-      DEFAULT_SPAN_LIMITS.attributeValueLengthLimit,
-      1,
-    ),
+    attributeValueLengthLimit: lengthLimit(env),
     eventCountLimit: env.int('OTEL_SPAN_EVENT_COUNT_LIMIT', DEFAULT_SPAN_LIMITS.eventCountLimit, 0),
     linkCountLimit: env.int('OTEL_SPAN_LINK_COUNT_LIMIT', DEFAULT_SPAN_LIMITS.linkCountLimit, 0),
     attributePerEventCountLimit: env.int(
@@ -45,4 +41,14 @@ export function resolveSpanLimits(env: EnvReader): ResolvedSpanLimits {
       0,
     ),
   };
+}
+
+/** The value length limit: a whole number of at least 1, else (with a warning) no limit. */
+function lengthLimit(env: EnvReader): number {
+  const found = env.first('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+  if (found === undefined) return DEFAULT_SPAN_LIMITS.attributeValueLengthLimit;
+  const parsed = /^\+?\d+$/.test(found.value) ? Number(found.value) : Number.NaN;
+  if (Number.isSafeInteger(parsed) && parsed >= 1) return parsed;
+  env.invalid(found.name, found.value, 'a whole number of at least 1', 'no limit');
+  return DEFAULT_SPAN_LIMITS.attributeValueLengthLimit;
 }
