@@ -6,8 +6,8 @@ import type { Context } from '@opentelemetry/api';
  * (`self.getValue = (key) => …`), and V8's parser marks a function literal assigned to a property for
  * pretenuring: those closures are allocated in the old generation, each holding the young context through
  * its scope. Every young-generation GC (scavenge) then takes every context made since the last full GC as
- * live, with the spans and values its map holds, and promotes them: in `pnpm bench http` about 1 MB per
- * scavenge, and pauses about twice as long (docs/benchmarks.md, scenario 6). A context derives its children
+ * live, with the spans and values its map holds, and promotes them: about 1 MB per scavenge in the
+ * scenario-1 app, with longer pauses (`bench/pipeline/scavenge-survivors.mjs`, docs/benchmarks.md scenario 6). A context derives its children
  * from itself, so starting a request from `LEAN_ROOT_CONTEXT` keeps the whole request's contexts lean.
  */
 class LeanContext implements Context {
