@@ -140,6 +140,25 @@ describe('HttpServerInstrumentation', () => {
     expect(seen).toEqual([span.spanContext().spanId, span.spanContext().spanId]);
   });
 
+  it('gives the request, and the contexts derived from it, no function-valued own properties', async () => {
+    // ROOT_CONTEXT's contexts carry three closures each, which V8 allocates in the old generation, keeping
+    // every context and its span alive through young-generation GCs (see lean-context.ts).
+    const ownFunctions: string[][] = [];
+    const server = createHttpServer((_req, res) => {
+      const request = context.active();
+      const child = trace.setSpan(request, trace.getTracer('t').startSpan('child'));
+      for (const ctx of [request, child]) {
+        ownFunctions.push(Object.keys(ctx).filter((key) => typeof Reflect.get(ctx, key) === 'function'));
+      }
+      res.end();
+    });
+    const port = await listen(server);
+    await send({ port, path: '/' });
+    await nextSpan();
+    server.close();
+    expect(ownFunctions).toEqual([[], []]);
+  });
+
   it('names the span after the route a framework records, and marks 5xx as errors', async () => {
     const server = createHttpServer((_req, res) => {
       const metadata = getRPCMetadata(context.active());

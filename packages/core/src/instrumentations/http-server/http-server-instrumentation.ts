@@ -1,15 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { HttpConfig } from '../../config/http-config.js';
+import { LEAN_ROOT_CONTEXT } from '../../lean-context.js';
 import { serverDrain } from '../../shutdown/server-drain.js';
 import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
 import { DEFAULT_REDACTED_QUERY_PARAMS, UrlRedactor } from '../url-redactor.js';
@@ -132,7 +125,8 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
 
   private serve(server: unknown, emit: Emit, request: IncomingMessage, response: ServerResponse): boolean {
     if (this.ignore?.(request) === true) return serveIgnored(server, emit, request, response);
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    // Not ROOT_CONTEXT: every context of the request derives from this one (see lean-context.ts).
+    const parent = propagation.extract(LEAN_ROOT_CONTEXT, request.headers);
     const method = normalizeMethod(request.method);
     const span = this.tracer.startSpan(serverSpanName(method), { kind: SpanKind.SERVER }, parent);
     // Attributes only for spans that record: a sampled-out request costs no string work.
