@@ -11,6 +11,8 @@ export interface LeanTracerProviderOptions {
   spanLimits: ResolvedSpanLimits;
   /** Called in this order for every recorded span; each must be a complete `SpanProcessor`. */
   spanProcessors: readonly SpanProcessor[];
+  /** `sampler` is the default `parentbased_always_on` (see `LeanTracer`): decide without asking it. */
+  parentBasedAlwaysOn?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export class LeanTracerProvider implements TracerProvider {
         },
         this.options.sampler,
         this.options.idGenerator,
+        this.options.parentBasedAlwaysOn === true,
       );
       this.tracers.set(key, tracer);
     }

@@ -8,13 +8,16 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { cleanAttributes, isTracingSuppressed } from '@opentelemetry/core';
-import type { IdGenerator, Sampler } from '@opentelemetry/sdk-trace';
+import type { IdGenerator, Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
+import { getPropagatedDecision } from '../propagation/sampling-decision.js';
 import { cleanLink, LeanSpan, type SpanShared } from './lean-span.js';
 import { cleanStartAttributes } from './span-attributes.js';
 import { UnsampledSpan } from './unsampled-span.js';
 
 const NO_OPTIONS: SpanOptions = Object.freeze({});
 const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+const SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+const NOT_SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
 /** The span of suppressed tracing: immutable, so one serves every call. */
 const SUPPRESSED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -30,10 +33,17 @@ function ownsIds(span: ApiSpan | undefined): boolean {
  * and start attributes are limited in a second pass only when a limit can bite.
  */
 export class LeanTracer implements Tracer {
+  /**
+   * @param parentBasedAlwaysOn the sampler is the default `parentbased_always_on` (behind the wrapper that
+   *   honours B3 and ottrace decisions): without such a decision in the context, its answer follows from the
+   *   parent already at hand (sampled, or no valid parent: record; else not), so it is not asked. Its own
+   *   check of the parent runs the API's id regular expressions once more per span.
+   */
   constructor(
     private readonly shared: SpanShared,
     private readonly sampler: Sampler,
     private readonly ids: IdGenerator,
+    private readonly parentBasedAlwaysOn = false,
   ) {}
 
   startSpan(name: string, options: SpanOptions = NO_OPTIONS, ctx: Context = contextApi.active()): ApiSpan {
@@ -57,7 +67,12 @@ export class LeanTracer implements Tracer {
     let attributes = cleaned.attributes;
     let dropped = cleaned.droppedAttributesCount;
     let count = cleaned.count;
-    const sampling = this.sampler.shouldSample(ctx, traceId, name, kind, attributes, links ?? NO_LINKS);
+    const sampling =
+      this.parentBasedAlwaysOn && getPropagatedDecision(ctx) === undefined
+        ? validParent === undefined || (validParent.traceFlags & TraceFlags.SAMPLED) !== 0
+          ? SAMPLED
+          : NOT_SAMPLED
+        : this.sampler.shouldSample(ctx, traceId, name, kind, attributes, links ?? NO_LINKS);
     traceState = sampling.traceState ?? traceState;
     // The SDK's shape: `traceState` is there even when undefined.
     const spanContext = {

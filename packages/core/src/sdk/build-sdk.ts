@@ -59,7 +59,8 @@ export function buildSdk(config: ResolvedConfig, resourceAttributes: Attributes)
     ],
   };
   if (config.engine === 'lean') {
-    return { provider: new LeanTracerProvider(options), exportProcessor };
+    const parentBasedAlwaysOn = config.sampler.name === 'parentbased_always_on';
+    return { provider: new LeanTracerProvider({ ...options, parentBasedAlwaysOn }), exportProcessor };
   }
   const { TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   return { provider: new TracerProvider(options), exportProcessor };
