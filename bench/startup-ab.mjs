@@ -17,7 +17,11 @@ function once(root) {
     ['-f', '%U %S %M', process.execPath, '--require', '@spanwise/core/register', '-e', '0'],
     {
       cwd: join(root, 'test'),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      },
       encoding: 'utf8',
       stdio: ['ignore', 'ignore', 'pipe'],
     },
