@@ -20,7 +20,7 @@ import {
   maybeAddAttribute,
   millisToHrTime,
 } from '@opentelemetry/core';
-import type { Span, SpanLimits, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
+import type { Span, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { ResolvedSpanLimits } from '../config/span-limits.js';
 import { type SpanClock, spanTime } from './span-time.js';
 
@@ -308,12 +308,12 @@ export class LeanSpan implements Span, SpanClock {
 }
 
 /** A link with its attributes cleaned under the per-link limits, as the SDK stores it. */
-export function cleanLink(link: Link, limits: SpanLimits): Link {
+export function cleanLink(link: Link, limits: ResolvedSpanLimits): Link {
   return {
     context: link.context,
     ...cleanAttributes(link.attributes, {
-      attributeCountLimit: limits.attributePerLinkCountLimit ?? 128,
-      attributeValueLengthLimit: limits.attributeValueLengthLimit ?? Number.POSITIVE_INFINITY,
+      attributeCountLimit: limits.attributePerLinkCountLimit,
+      attributeValueLengthLimit: limits.attributeValueLengthLimit,
     }),
   };
 }
