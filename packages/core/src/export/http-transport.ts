@@ -151,7 +151,8 @@ export class HttpTransport implements ExportTransport {
           {
             ...this.target,
             method: 'POST',
-            ...(connect ? { createConnection: connect } : { agent: this.agent }),
+            // Over a socket of our own no TLS is spoken: say http, or Node refuses an https URL without an agent.
+            ...(connect ? { createConnection: connect, protocol: 'http:' } : { agent: this.agent }),
             headers: { ...this.headers, 'content-length': String(length) },
             signal: controller.signal,
           },

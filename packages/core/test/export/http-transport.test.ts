@@ -45,6 +45,17 @@ describe('HttpTransport', () => {
     },
   );
 
+  it('rehearses for an https collector too, without connecting to it', async () => {
+    // Port 9 (discard) on loopback: a connection attempt would fail, and the rehearsal would not be delivered.
+    const transport = new HttpTransport(config({ endpoint: 'https://127.0.0.1:9/v1/traces' }));
+    await expect(transport.rehearsed).resolves.toEqual({
+      kind: 'delivered',
+      rejected: 0,
+      message: undefined,
+    });
+    transport.destroy();
+  });
+
   it('does not go through http.request, which the HTTP client instrumentation wraps', async () => {
     const request = vi.spyOn(http, 'request');
     const transport = new HttpTransport(config());
