@@ -25,6 +25,21 @@ describe('captured headers', () => {
     ]);
   });
 
+  it('a pasted name and value is named by position, never printed', () => {
+    const headers = resolveCapturedHeaders(
+      new EnvReader({
+        OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST:
+          'x-tenant,X-Api-Key: s3cr3t-token,token=hunter2',
+      }),
+    );
+    expect(headers.clientRequest).toEqual(['x-tenant']);
+    expect(stderr.join('\n')).not.toMatch(/s3cr3t|hunter2/i);
+    expect(stderr).toEqual([
+      '[spanwise] WARN OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST entry 2 looks like a header with its value (only names are listed; its text is not shown); leaving it out.',
+      '[spanwise] WARN OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST entry 3 looks like a header with its value (only names are listed; its text is not shown); leaving it out.',
+    ]);
+  });
+
   it('an option list replaces its variable only', () => {
     const headers = resolveCapturedHeaders(
       new EnvReader({

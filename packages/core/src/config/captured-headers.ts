@@ -33,12 +33,18 @@ const VARIABLES: Record<keyof CapturedHeaders, string> = {
 /** Lower-cases, dedupes and checks a list; credentials and malformed names warn, naming `source`, and are left out. */
 function cleanNames(names: readonly unknown[], source: string): string[] {
   const kept = new Set<string>();
-  for (const raw of names) {
+  for (const [index, raw] of names.entries()) {
     const name = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (name === '') continue;
     if (CREDENTIAL_HEADERS.has(name)) {
       logger.warn(
         `${source} names "${name}", which carries credentials and is never recorded; leaving it out.`,
+      );
+    } else if (/[:=]/.test(name)) {
+      // A pasted `name: value` or `name=value` may hold a secret: name the entry by position only.
+      logger.warn(
+        `${source} entry ${index + 1} looks like a header with its value (only names are listed; its text is ` +
+          'not shown); leaving it out.',
       );
     } else if (!TOKEN.test(name)) {
       logger.warn(`${source} entry ${JSON.stringify(raw)} is not an HTTP header name; leaving it out.`);

@@ -1,6 +1,6 @@
 import { displayUrl } from './display-url.js';
 import type { ExportOutcome } from './export-outcome.js';
-import { readExportResponse } from './otlp-response-reader.js';
+import { cleanMessage, readExportResponse } from './otlp-response-reader.js';
 import { forEachField, varintAt } from './protobuf-fields.js';
 import { MAX_RETRY_AFTER_MS } from './retry-policy.js';
 
@@ -56,7 +56,9 @@ export function classifyGrpcOutcome(result: GrpcResult, endpoint: string): Expor
     return { kind: 'delivered', rejected: response.rejectedSpans, message: response.errorMessage };
   }
   const name = CODE_NAMES[code] ?? `status ${code}`;
-  const error = `gRPC ${name} from ${displayUrl(endpoint)}${result.details ? `: ${result.details}` : ''}`;
+  // `details` comes from the server or a proxy: one printable line, bounded, like an HTTP error body.
+  const details = cleanMessage(result.details);
+  const error = `gRPC ${name} from ${displayUrl(endpoint)}${details ? `: ${details}` : ''}`;
   const retryDelayMs = retryInfoDelay(result.statusDetails);
   // A request over the server's message size (grpc-js and grpc-go both say "larger than max"): split it, as
   // for HTTP 413.

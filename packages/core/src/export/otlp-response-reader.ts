@@ -49,7 +49,7 @@ function toCount(value: number): number {
 }
 
 /** The message as one printable line of at most {@link MAX_ERROR_MESSAGE_CHARS} characters. */
-function cleanMessage(text: string): string | undefined {
+export function cleanMessage(text: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
   const line = text.slice(0, MAX_ERROR_MESSAGE_CHARS).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return line.trim() === '' ? undefined : line;

@@ -66,6 +66,14 @@ describe('gRPC status classification', () => {
     expect(classifyGrpcOutcome({ ...result(8), details }, 'http://c:4317').kind).toBe('too-large');
   });
 
+  it("keeps a server's status details to one bounded, printable line", () => {
+    const details = `down\r\n\u001b[31mforged log line${'x'.repeat(100_000)}`;
+    const outcome = classifyGrpcOutcome({ ...result(14), details }, 'http://c:4317');
+    const error = outcome.kind === 'retry' ? outcome.error : '';
+    expect(error).toMatch(/^gRPC UNAVAILABLE from http:\/\/c:4317: down {3}\[31mforged log linex+$/);
+    expect(error.length).toBeLessThan(1100);
+  });
+
   it('retries RESOURCE_EXHAUSTED only with RetryInfo, after its delay', () => {
     expect(classifyGrpcOutcome(result(8, retryInfo(RETRY_INFO, 1, 0)), 'http://c:4317')).toEqual({
       kind: 'retry',
