@@ -30,7 +30,7 @@ function activeIds(): Ids | null {
   let ids = idsOfSpan.get(span);
   if (ids === undefined) {
     const spanContext = span.spanContext();
-    const flags = `0${spanContext.traceFlags.toString(16)}`;
+    const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
     ids = isSpanContextValid(spanContext)
       ? {
           traceId: spanContext.traceId,

@@ -1,10 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** Resolves and loads modules from the point of view of this package, in both the CJS and the ESM build. */
-export const packageRequire: NodeJS.Require = createRequire(import.meta.url);
 
 /**
  * This package's root folder, found by walking up from this file to the package.json named

@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { LEAN_ROOT_CONTEXT } from '../../lean-context.js';
 import { logger } from '../../logger.js';
 import { type ContextCarrier, type Emit, REQUEST_CONTEXT } from './emitter-context.js';
 
 /** Decides, per incoming request, whether it is left out of traces. */
 export type IgnoreRule = (request: IncomingMessage) => boolean;
 
-/** The context an ignored request runs in: no parent span, tracing suppressed, the same for every request. */
-const SUPPRESSED = suppressTracing(ROOT_CONTEXT);
+/**
+ * The context an ignored request runs in: no parent span, tracing suppressed, the same for every request;
+ * derived from the closure-free root, like a traced request's, so what the request derives from it is too.
+ */
+const SUPPRESSED = suppressTracing(LEAN_ROOT_CONTEXT);
 
 /**
  * Splits a path list (`SPANWISE_HTTP_IGNORE_PATHS` or `TracingOptions.http.ignorePaths`) into exact paths
