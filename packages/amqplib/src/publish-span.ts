@@ -5,6 +5,7 @@ import { runSuppressed } from './raw-channel.js';
 import {
   ATTR_OPERATION_NAME,
   ATTR_OPERATION_TYPE,
+  ATTR_SERVER_ADDRESS,
   addServerAttributes,
   destinationLabel,
   type MessageDestination,
@@ -33,7 +34,9 @@ export function startPublishSpan(spec: PublishSpanSpec, parent: Context = contex
     { kind, attributes },
     parent,
   );
-  return { span, ctx: trace.setSpan(parent, span) };
+  // Whether the broker's address was found now: a deferred sender's is looked up again once it has sent.
+  const addressKnown = attributes[ATTR_SERVER_ADDRESS] !== undefined;
+  return { span, ctx: trace.setSpan(parent, span), addressKnown };
 }
 
 /**
@@ -51,14 +54,16 @@ export function publishInSpan<R>(
   callback?: (err: unknown, ok?: unknown) => void,
 ): R {
   const parent = context.active();
-  const { span, ctx } = startPublishSpan(spec, parent);
+  const { span, ctx, addressKnown } = startPublishSpan(spec, parent);
   const carried = carryContext(options, ctx);
-  // A deferred sender (amqp-connection-manager) may connect only after the span started: the broker's address
-  // is looked up again when the message has left.
+  // A deferred sender (amqp-connection-manager) may connect only after the span started: the broker's address,
+  // if it was not found then, is looked up again when the message has left.
   const end = (): void => {
-    const late = {};
-    addServerAttributes(late, spec.connection);
-    span.setAttributes(late);
+    if (!addressKnown && span.isRecording()) {
+      const late = {};
+      addServerAttributes(late, spec.connection);
+      span.setAttributes(late);
+    }
     span.end();
   };
   const confirm =
