@@ -26,6 +26,8 @@ describe.each([
     const proc = startNode([flag, '@spanwise/core/register', join(fixtures, file)], {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '50',
+      // A child logger bound to its own trace_id writes too: each line must still carry one trace_id.
+      PINO_BOUND_IDS: '1',
     });
     try {
       const [, port] = await proc.waitForLine(/listening (\d+)/);

@@ -12,7 +12,14 @@ const CORRELATED = Symbol('spanwise.pino.correlated');
 
 /** `asJson(obj, msg, num, time)`: pino's line builder, `{"level":30` + `time` + bindings + fields + msg. */
 type AsJson = (this: object, obj: unknown, msg: unknown, num: number, time: string) => string;
-type Pino = ((...args: unknown[]) => Record<symbol, unknown>) & { symbols?: { asJsonSym?: symbol } };
+type Pino = ((...args: unknown[]) => Record<symbol, unknown>) & {
+  symbols?: { asJsonSym?: symbol; chindingsSym?: symbol };
+};
+
+/** Whether a logger's bindings (pino's serialised `chindings`, `,"key":value,…`) carry their own `trace_id`. */
+function hasOwnTraceId(chindings: unknown): boolean {
+  return typeof chindings === 'string' && chindings.includes('"trace_id":');
+}
 
 /**
  * Log correlation for pino: each line written while a span is active gets `trace_id`, `span_id` and
@@ -23,7 +30,8 @@ type Pino = ((...args: unknown[]) => Record<symbol, unknown>) & { symbols?: { as
  * verbatim: per line, one span look-up, one cache look-up and one string concatenation.
  *
  * The user's `mixin`, `mixinMergeStrategy` and `formatters` are untouched (they do not see the three fields).
- * A line whose own fields (from the call or the mixin) already have a `trace_id` is left as it is. The line
+ * A line whose own fields (from the call, the mixin or a child logger's bindings) already have a `trace_id`
+ * is left as it is. The line
  * builder is `pino.symbols.asJsonSym`, with the same arguments in pino 5.14 to 10.
  */
 export class PinoCorrelationInstrumentation extends InstrumentationBase<InstrumentationConfig> {
@@ -48,7 +56,7 @@ export class PinoCorrelationInstrumentation extends InstrumentationBase<Instrume
       this._diag.warn('pino exports no symbols.asJsonSym: its lines get no trace ids');
       return module;
     }
-    const correlate = this.correlator();
+    const correlate = this.correlator(original.symbols?.chindingsSym);
     const patched = Object.assign(function pino(this: unknown, ...args: unknown[]) {
       const logger = original.apply(this, args);
       const asJson = logger[asJsonSym] as (AsJson & { [CORRELATED]?: true }) | undefined;
@@ -65,13 +73,19 @@ export class PinoCorrelationInstrumentation extends InstrumentationBase<Instrume
   }
 
   /** Wraps a logger's line builder (children inherit it) so the line gets the active span's fragment. */
-  private correlator() {
+  private correlator(chindingsSym: symbol | undefined) {
     const instrumentation = this;
     return (asJson: AsJson): AsJson => {
       const correlated = function correlatedAsJson(this: object, obj, msg, num, time) {
         if (!instrumentation.isEnabled()) return asJson.call(this, obj, msg, num, time);
         const span = trace.getSpan(context.active());
-        if (span === undefined || (obj as { trace_id?: unknown } | null)?.trace_id !== undefined) {
+        if (
+          span === undefined ||
+          (obj as { trace_id?: unknown } | null)?.trace_id !== undefined ||
+          hasOwnTraceId(
+            chindingsSym === undefined ? undefined : (this as Record<symbol, unknown>)[chindingsSym],
+          )
+        ) {
           return asJson.call(this, obj, msg, num, time);
         }
         return asJson.call(this, obj, msg, num, time + instrumentation.fragmentOf(span));
