@@ -5,7 +5,7 @@
 // line × set-up runs in its own process, interleaved round by round (BENCH_ROUNDS, default 5;
 // BENCH_MICRO_TIME_MS per run, default 500). Prints, per line, the median time per line of each set-up with
 // its range over rounds, and the per-round ratios' median and range. Run it alone on the machine:
-// `flock /work/bench.lock node bench/logs/pino-correlation.mjs`.
+// `node bench/logs/pino-correlation.mjs`.
 import { loadavg } from 'node:os';
 import { config } from '../lib/config.mjs';
 import { benchDir } from '../lib/paths.mjs';

@@ -1,8 +1,8 @@
 // Synchronous main-thread time of the first export request in a fresh process, against a local server:
 // `cold` is Node's HTTP client run for the first time (what the first export did before the rehearsal, minus
 // the HTTP client instrumentation's wrapper), `rehearsed` is HttpTransport's first send after its constructor
-// rehearsed one request in memory (the constructor's time is shown too). Pinned like the harness; run under
-// the bench lock after `pnpm build`:   flock /work/bench.lock node bench/pipeline/first-export-request.mjs
+// rehearsed one request in memory (the constructor's time is shown too). Pinned like the harness; run it
+// alone on the machine, after `pnpm build`:   node bench/pipeline/first-export-request.mjs
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pinnedCommand, placement } from '../lib/procs.mjs';

@@ -1,7 +1,7 @@
 // What each young-generation GC (scavenge) keeps alive, and its pause, in the scenario-6 app under paced load:
 // untraced, Spanwise, and Spanwise without export or without sampling, so the cause of Spanwise's longer
-// scavenges can be told apart from the export pipeline. Pinned like the harness; run under the bench lock:
-//   flock /work/bench.lock node bench/pipeline/scavenge-survivors.mjs
+// scavenges can be told apart from the export pipeline. Pinned like the harness; run it alone on the machine:
+//   node bench/pipeline/scavenge-survivors.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
