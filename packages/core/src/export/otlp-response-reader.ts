@@ -1,6 +1,6 @@
 import type { OtlpProtocol } from '../types.js';
 import { scanJsonResponse } from './otlp-response-json.js';
-import { forEachField, LENGTH_DELIMITED } from './protobuf-fields.js';
+import { forEachField, LENGTH_DELIMITED, varintAt } from './protobuf-fields.js';
 import { VARINT } from './protobuf-writer.js';
 
 /**
@@ -20,8 +20,6 @@ export interface ExportResponse {
 }
 
 const NOTHING: ExportResponse = Object.freeze({ rejectedSpans: 0, errorMessage: undefined });
-/** int64 values beyond 2^53 (and negative ones, 10 bytes on the wire) take more than 8 varint bytes. */
-const MAX_SAFE_VARINT_BYTES = 8;
 
 /**
  * Reads an OTLP `ExportTraceServiceResponse` (protobuf, or OTLP/JSON for `http/json`) in one bounded pass
@@ -55,17 +53,6 @@ export function cleanMessage(text: string): string | undefined {
   return line.trim() === '' ? undefined : line;
 }
 
-function readUint(buf: Uint8Array, start: number, end: number): number {
-  if (end - start > MAX_SAFE_VARINT_BYTES) return Number.NaN;
-  let value = 0;
-  let scale = 1;
-  for (let i = start; i < end; i++) {
-    value += (buf[i]! & 0x7f) * scale;
-    scale *= 128;
-  }
-  return value;
-}
-
 /**
  * `ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }` and
  * `ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }`. Repeated fields merge
@@ -78,7 +65,8 @@ function readProtobuf(buf: Uint8Array): ExportResponse {
     if (field !== 1 || (buf[start]! & 7) !== LENGTH_DELIMITED) return;
     forEachField(buf, valueStart, end, (f, s, vs, e) => {
       const wireType = buf[s]! & 7;
-      if (f === 1 && wireType === VARINT) rejectedSpans = readUint(buf, vs, e);
+      if (f === 1 && wireType === VARINT)
+        rejectedSpans = varintAt(buf, vs); // past 2^53 or negative: toCount makes it 0
       else if (f === 2 && wireType === LENGTH_DELIMITED) {
         errorMessage = Buffer.from(buf.buffer, buf.byteOffset + vs, e - vs).toString('utf8');
       }
