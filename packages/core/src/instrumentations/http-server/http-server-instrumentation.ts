@@ -9,6 +9,7 @@ import { DEFAULT_REDACTED_QUERY_PARAMS, UrlRedactor } from '../url-redactor.js';
 import {
   bindEmitsToRequestContext,
   type ContextCarrier,
+  carryContext,
   type Emit,
   REQUEST_CONTEXT,
   replaceEmit,
@@ -137,9 +138,9 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
         (response as ResponseStep)[RESPONSE_STEP] = this.extras.onResponse;
     }
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    (request as ContextCarrier)[REQUEST_CONTEXT] = ctx;
-    (response as ContextCarrier)[REQUEST_CONTEXT] = ctx;
+    // Before the context is set: this listener needs none, so the response's close is not emitted in it.
     response.on('close', onResponseClose);
+    carryContext(request, response, ctx);
     serverDrain.started(server as Server, response);
     try {
       return context.with(ctx, emit, server, 'request', request, response);

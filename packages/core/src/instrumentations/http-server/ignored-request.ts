@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { LEAN_ROOT_CONTEXT } from '../../lean-context.js';
 import { logger } from '../../logger.js';
-import { type ContextCarrier, type Emit, REQUEST_CONTEXT } from './emitter-context.js';
+import { carryContext, type Emit } from './emitter-context.js';
 
 /** Decides, per incoming request, whether it is left out of traces. */
 export type IgnoreRule = (request: IncomingMessage) => boolean;
@@ -105,7 +105,6 @@ export function serveIgnored(
   request: IncomingMessage,
   response: ServerResponse,
 ): boolean {
-  (request as ContextCarrier)[REQUEST_CONTEXT] = SUPPRESSED;
-  (response as ContextCarrier)[REQUEST_CONTEXT] = SUPPRESSED;
+  carryContext(request, response, SUPPRESSED);
   return context.with(SUPPRESSED, emit, server, 'request', request, response);
 }
