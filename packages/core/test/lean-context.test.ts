@@ -35,3 +35,31 @@ describe('LEAN_ROOT_CONTEXT', () => {
     );
   });
 });
+
+describe('LEAN_ROOT_CONTEXT, written many times', () => {
+  it('keeps every visible value, and only those, however long the chain of writes', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => createContextKey(`spanwise.test.k${i}`));
+    let lean = LEAN_ROOT_CONTEXT;
+    let base = ROOT_CONTEXT;
+    for (let i = 0; i < 500; i++) {
+      const key = keys[(i * 7) % keys.length]!;
+      const write = (ctx: typeof ROOT_CONTEXT) =>
+        i % 5 === 4 ? ctx.deleteValue(key) : ctx.setValue(key, `v${i}`);
+      lean = write(lean);
+      base = write(base);
+      expect(keys.map((k) => lean.getValue(k))).toEqual(keys.map((k) => base.getValue(k)));
+    }
+  });
+
+  it('lets a parent be read unchanged after its children were written past the rebuild depth', () => {
+    let ctx = LEAN_ROOT_CONTEXT.setValue(A, 'kept');
+    const parent = ctx;
+    for (let i = 0; i < 100; i++) ctx = ctx.setValue(B, i);
+    expect([parent.getValue(A), parent.getValue(B), ctx.getValue(A), ctx.getValue(B)]).toEqual([
+      'kept',
+      undefined,
+      'kept',
+      99,
+    ]);
+  });
+});
