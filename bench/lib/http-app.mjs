@@ -62,6 +62,17 @@ export const HTTP_VARIANTS = {
   },
 };
 
+// BENCH_BASE_DIR=<another checkout, installed and built>: `spanwise-base` runs the spanwise set-up from that
+// checkout's bench/, in the same interleaved slices, so a change is measured against its base in one run.
+if (process.env.BENCH_BASE_DIR) {
+  HTTP_VARIANTS['spanwise-base'] = {
+    ...spanwiseVariant(
+      `diagnostic: spanwise from the checkout in BENCH_BASE_DIR (${process.env.BENCH_BASE_DIR})`,
+    ),
+    cwd: join(process.env.BENCH_BASE_DIR, 'bench'),
+  };
+}
+
 /** `{ ok }` or `{ ok: false, reason }` for a variant. */
 export function httpVariantAvailable(name) {
   const v = HTTP_VARIANTS[name];
@@ -129,7 +140,7 @@ export async function startHttpApp(name, { endpoint, gc = false, env: extra = {}
     NODE_ENV: 'production',
   };
   const args = gc ? ['--expose-gc', ...v.args] : v.args;
-  const app = await startNode(placement.app, args, { env, cwd: benchDir, timeoutMs: 60_000 });
+  const app = await startNode(placement.app, args, { env, cwd: v.cwd ?? benchDir, timeoutMs: 60_000 });
   const url = `http://127.0.0.1:${app.ready}/hello`;
   const annotate = (err) => {
     throw new Error(`${name}: ${err.message}\n${app.output().stderr}`);
