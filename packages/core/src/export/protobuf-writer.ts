@@ -27,6 +27,17 @@ function varint32Size(value: number): number {
   return 5;
 }
 
+/**
+ * `seconds * 1e9 + nanos` as its low and high 32-bit words. The product exceeds 2^53, so seconds are split at
+ * 2^16 and every partial product stays exact.
+ */
+function splitNanos(seconds: number, nanos: number): [number, number] {
+  const upper = Math.floor(seconds / 65536) * 1e9;
+  const low = (upper % 65536) * 65536 + (seconds % 65536) * 1e9 + nanos;
+  const high = Math.floor(upper / 65536) + Math.floor(low / TWO_32);
+  return [low >>> 0, high >>> 0];
+}
+
 /** The value of each hex digit by its char code (0-9, a-f, A-F); anything else reads as 0. */
 const HEX_VALUES = (() => {
   const values = new Uint8Array(256);
@@ -47,6 +58,9 @@ export class ProtobufWriter {
   /** Where the next byte goes. */
   pos = 0;
   private buf: Buffer;
+  /** The last 32-character id written, and where its bytes start. */
+  private lastHex = '';
+  private lastHexAt = 0;
 
   constructor(private readonly initialSize = 64 * 1024) {
     this.buf = Buffer.allocUnsafeSlow(initialSize);
@@ -55,6 +69,7 @@ export class ProtobufWriter {
   /** Starts a new message at position 0, keeping the buffer. */
   reset(): void {
     this.pos = 0;
+    this.lastHex = '';
   }
 
   /**
@@ -62,6 +77,7 @@ export class ProtobufWriter {
    * large message is let go here, so the writer does not hold that much between messages.
    */
   finish(): Buffer {
+    this.lastHex = '';
     const out = Buffer.allocUnsafeSlow(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
     if (this.buf.length > KEPT_SIZE) this.buf = Buffer.allocUnsafeSlow(this.initialSize);
@@ -70,6 +86,7 @@ export class ProtobufWriter {
 
   /** A copy of what was written since `start`, which then becomes the write position again. */
   cut(start: number): Buffer {
+    this.lastHex = '';
     const out = Buffer.allocUnsafeSlow(this.pos - start);
     this.buf.copy(out, 0, start, this.pos);
     this.pos = start;
@@ -138,15 +155,53 @@ export class ProtobufWriter {
 
   /** An OTel `HrTime` (`[seconds, nanoseconds]`) as nanoseconds since the epoch, a little-endian fixed64. */
   hrTime(time: readonly [number, number]): void {
-    // seconds * 1e9 exceeds 2^53, so split seconds at 2^16: every product below stays exact.
     const seconds = time[0];
-    const upper = Math.floor(seconds / 65536) * 1e9;
-    const low = (upper % 65536) * 65536 + (seconds % 65536) * 1e9 + time[1];
-    const high = Math.floor(upper / 65536) + Math.floor(low / TWO_32);
+    // Spans of a pass end within a few seconds of each other: the exact 64-bit split of `seconds * 1e9` is
+    // worked out once per second, and each time adds its nanoseconds to it.
+    if (seconds !== this.timeSeconds) this.setTimeBase(seconds);
+    let low = this.timeBaseLow + time[1];
+    let high = this.timeBaseHigh;
+    if (low >= TWO_32) {
+      low -= TWO_32;
+      high++;
+    } else if (!(low >= 0)) {
+      // Nanoseconds outside [0, 1e9) in a caller's HrTime, or not numbers: the general way.
+      this.hrTimeGeneral(seconds, time[1]);
+      return;
+    }
+    this.uint32Pair(low, high);
+  }
+
+  private timeSeconds = Number.NaN;
+  private timeBaseLow = 0;
+  private timeBaseHigh = 0;
+
+  private setTimeBase(seconds: number): void {
+    const [low, high] = splitNanos(seconds, 0);
+    this.timeSeconds = seconds;
+    this.timeBaseLow = low;
+    this.timeBaseHigh = high;
+  }
+
+  private hrTimeGeneral(seconds: number, nanos: number): void {
+    const [low, high] = splitNanos(seconds, nanos);
+    this.uint32Pair(low, high);
+  }
+
+  /** Two little-endian 32-bit words, low first: a fixed64 in halves. */
+  private uint32Pair(low: number, high: number): void {
     this.ensure(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = low;
+    buf[pos + 1] = low >>> 8;
+    buf[pos + 2] = low >>> 16;
+    buf[pos + 3] = low >>> 24;
+    buf[pos + 4] = high;
+    buf[pos + 5] = high >>> 8;
+    buf[pos + 6] = high >>> 16;
+    buf[pos + 7] = high >>> 24;
+    this.pos = pos + 8;
   }
 
   /** A little-endian IEEE 754 double. */
@@ -196,8 +251,24 @@ export class ProtobufWriter {
     this.pos += value.length;
   }
 
-  /** A hex id (trace or span id) as length-prefixed bytes, decoded straight into the buffer. */
+  /**
+   * A hex id (trace or span id) as length-prefixed bytes, decoded straight into the buffer. The spans of a
+   * request share their trace id string, and a pass writes them one after the other: an id equal to the last
+   * one written is copied from where it was written.
+   */
   hexBytes(hex: string): void {
+    if (hex === this.lastHex && hex.length === 32) {
+      this.ensure(17);
+      const buf = this.buf;
+      buf[this.pos] = 16;
+      buf.copyWithin(this.pos + 1, this.lastHexAt, this.lastHexAt + 16);
+      this.pos += 17;
+      return;
+    }
+    if (hex.length === 32) {
+      this.lastHex = hex;
+      this.lastHexAt = this.pos + 1;
+    }
     const length = hex.length >>> 1;
     this.varint32(length);
     this.ensure(length);
@@ -228,6 +299,7 @@ export class ProtobufWriter {
     const length = this.pos - contentStart;
     const size = varint32Size(length);
     if (size !== reserve) {
+      this.lastHex = '';
       this.ensure(size - reserve);
       this.buf.copyWithin(at + size, contentStart, this.pos);
       this.pos += size - reserve;

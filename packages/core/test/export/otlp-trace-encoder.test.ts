@@ -19,6 +19,7 @@ import {
   type TimedEvent,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtobufTraceEncoder } from '../../src/export/otlp-trace-encoder.js';
 
@@ -209,6 +210,49 @@ describe('ProtobufTraceEncoder', () => {
     expect(first).toEqual(official(large));
     expect(encoder.encode(small)).toEqual(official(small));
     expect(encoder.encode(large)).toEqual(first);
+  });
+
+  it('matches the OTel serializer for any times and for trace ids shared by neighbouring spans', () => {
+    // The writer splits each second into 64 bits once and reuses the last trace id's bytes: times across the
+    // whole fixed64 range, nanoseconds at their edges, ids repeated or not, and attributes whose lengths
+    // move already written bytes must all still give the serializer's exact bytes.
+    const hex = (chars: number) =>
+      fc.stringMatching(new RegExp(`^[0-9a-f]{${chars}}$`)).filter((id) => !/^0+$/.test(id));
+    const time = fc.tuple(
+      fc.oneof(fc.integer({ min: 0, max: 2 ** 32 }), fc.constantFrom(0, 1, 65_535, 65_536, 1_763_763_763)),
+      fc.oneof(fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(0, 999_999_999)),
+    );
+    const spanArb = fc.record({
+      traceId: hex(32),
+      spanId: hex(16),
+      parentId: fc.option(hex(16), { nil: undefined }),
+      start: time,
+      end: time,
+      value: fc.string({ maxLength: 300 }),
+    });
+    const resource = resourceFromAttributes({ 'service.name': 'prop' });
+    const scope = { name: 'prop' };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(spanArb, fc.boolean()), { maxLength: 12 }), (drawn) => {
+        let lastTraceId = '5b8efff798038103d269b633813fc60c';
+        const spans = drawn.map(([s, sameTrace]) => {
+          const traceId = sameTrace ? lastTraceId : s.traceId;
+          lastTraceId = traceId;
+          const ctx = spanContext(traceId, s.spanId);
+          return handSpan(resource, scope, {
+            spanContext: () => ctx,
+            parentSpanContext: s.parentId === undefined ? undefined : spanContext(traceId, s.parentId),
+            startTime: s.start as HrTime,
+            endTime: s.end as HrTime,
+            attributes: { value: s.value },
+          });
+        });
+        const encoder = new ProtobufTraceEncoder();
+        expect(encoder.encode(spans)).toEqual(official(spans));
+        expect(encoder.encode([...spans].reverse())).toEqual(official([...spans].reverse()));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('encodes no spans as an empty request', () => {
