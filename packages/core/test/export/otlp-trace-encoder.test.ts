@@ -241,7 +241,7 @@ describe('ProtobufTraceEncoder', () => {
           const ctx = spanContext(traceId, s.spanId);
           return handSpan(resource, scope, {
             spanContext: () => ctx,
-            parentSpanContext: s.parentId === undefined ? undefined : spanContext(traceId, s.parentId),
+            ...(s.parentId === undefined ? {} : { parentSpanContext: spanContext(traceId, s.parentId) }),
             startTime: s.start as HrTime,
             endTime: s.end as HrTime,
             attributes: { value: s.value },
