@@ -183,7 +183,7 @@ async function main() {
   // Each sample is the interval between two ticks of a timer this often, so it includes the interval itself
   // and a stall shorter than it can go unseen: scenario 6 asks for 1 ms.
   const eld = monitorEventLoopDelay({ resolution: Number(process.env.BENCH_ELD_RESOLUTION_MS) || 10 });
-  let window = { cpu: process.cpuUsage(), handled };
+  let window = { cpu: process.cpuUsage(), faults: process.resourceUsage().minorPageFault, handled };
   const profiler = windowProfiler();
   eld.enable();
   const loopCpu = process.env.BENCH_LOOP_CPU === '1' ? loopCpuMeter() : null;
@@ -199,7 +199,7 @@ async function main() {
         eld.reset();
         loopCpu?.reset();
         if (msg.profileFile) await profiler.start(msg.profileFile);
-        window = { cpu: process.cpuUsage(), handled };
+        window = { cpu: process.cpuUsage(), faults: process.resourceUsage().minorPageFault, handled };
         reply({ rssBytes, heapAfterGcBytes });
       } else if (msg.cmd === 'sample') {
         // With `flush`, the window also covers exporting what it traced, so that work is charged to it and
@@ -214,6 +214,7 @@ async function main() {
           eldMaxMs: eld.max / 1e6,
           ...loopCpu?.figures(),
           cpuUs: cpu.user + cpu.system,
+          minorPageFaults: process.resourceUsage().minorPageFault - window.faults,
           handledInWindow: handled - window.handled,
           handled,
         });

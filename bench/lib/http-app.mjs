@@ -164,6 +164,9 @@ export async function startHttpApp(name, { endpoint, gc = false, env: extra = {}
         result.loopCpuP99Ms = after.loopCpuP99Ms ?? null;
         result.handledInWindow = after.handledInWindow;
         result.cpuUsPerRequest = after.handledInWindow > 0 ? after.cpuUs / after.handledInWindow : null;
+        // Page faults: fresh memory touched per request (allocation that the OS had to map in again).
+        result.pageFaultsPerRequest =
+          after.handledInWindow > 0 ? after.minorPageFaults / after.handledInWindow : null;
         result.appCpuBusy = after.cpuUs / (durationS * 1e6);
         if (profileFile) result.profile = perRequestProfile(profileFile, result);
         return result;
