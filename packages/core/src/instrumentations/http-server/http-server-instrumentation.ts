@@ -11,6 +11,7 @@ import {
   type ContextCarrier,
   carryContext,
   type Emit,
+  emitRequest,
   REQUEST_CONTEXT,
   replaceEmit,
 } from './emitter-context.js';
@@ -24,14 +25,18 @@ import {
 import { RESPONSE_STEP, type ResponseStep } from './response-step.js';
 import type { ServerSpanExtras } from './server-span-extras.js';
 
-/** Ends the server span when the response closes: finished, or cut off by the client. */
-function onResponseClose(this: ServerResponse & ContextCarrier & ResponseStep): void {
-  serverDrain.ended(this);
-  const ctx = this[REQUEST_CONTEXT];
+/**
+ * Ends the server span when the response closes (finished, or cut off by the client); run by the response's
+ * `emit('close')`, which Node calls once per response.
+ */
+function onResponseClose(emitter: unknown): void {
+  const response = emitter as ServerResponse & ContextCarrier & ResponseStep;
+  serverDrain.ended(response);
+  const ctx = response[REQUEST_CONTEXT];
   const span = ctx === undefined ? undefined : trace.getSpan(ctx);
   if (ctx === undefined || span === undefined || !span.isRecording()) return;
-  if (this.headersSent) {
-    const status = this.statusCode;
+  if (response.headersSent) {
+    const status = response.statusCode;
     span.setAttribute('http.response.status_code', status);
     if (status >= 500 || status < 100) {
       span.setAttribute('error.type', String(status));
@@ -39,12 +44,12 @@ function onResponseClose(this: ServerResponse & ContextCarrier & ResponseStep): 
     }
   }
   // The client went away before the response was complete: not the server's error, but not a success.
-  if (!this.writableFinished) span.setAttribute('error.type', 'aborted');
-  this[RESPONSE_STEP]?.(span, this);
+  if (!response.writableFinished) span.setAttribute('error.type', 'aborted');
+  response[RESPONSE_STEP]?.(span, response);
   const metadata = getRPCMetadata(ctx);
   if (metadata?.type === RPCType.HTTP && metadata.route !== undefined) {
     span.setAttribute('http.route', metadata.route);
-    const method = normalizeMethod(this.req?.method);
+    const method = normalizeMethod(response.req?.method);
     span.updateName(`${serverSpanName(method)} ${metadata.route}`);
   }
   span.end();
@@ -94,12 +99,16 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
     const { Server } = require('node:net') as typeof import('node:net');
     const http = require('node:http') as typeof import('node:http');
     const undoServer = this.patchServerEmit(Server.prototype as unknown as { emit: Emit });
-    const undoEmitters = bindEmitsToRequestContext([
+    const undoRequests = bindEmitsToRequestContext([
       http.IncomingMessage.prototype as unknown as { emit: Emit },
-      http.ServerResponse.prototype as unknown as { emit: Emit },
     ]);
+    const undoResponses = bindEmitsToRequestContext(
+      [http.ServerResponse.prototype as unknown as { emit: Emit }],
+      onResponseClose,
+    );
     return () => {
-      undoEmitters();
+      undoResponses();
+      undoRequests();
       undoServer();
     };
   }
@@ -138,12 +147,10 @@ export class HttpServerInstrumentation extends SpanwiseInstrumentation {
         (response as ResponseStep)[RESPONSE_STEP] = this.extras.onResponse;
     }
     const ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    // Before the context is set: this listener needs none, so the response's close is not emitted in it.
-    response.on('close', onResponseClose);
     carryContext(request, response, ctx);
     serverDrain.started(server as Server, response);
     try {
-      return context.with(ctx, emit, server, 'request', request, response);
+      return context.with(ctx, emitRequest, undefined, emit, server, request, response);
     } catch (error) {
       recordThrown(span, error);
       throw error;

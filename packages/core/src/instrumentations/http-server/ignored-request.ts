@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { LEAN_ROOT_CONTEXT } from '../../lean-context.js';
 import { logger } from '../../logger.js';
-import { carryContext, type Emit } from './emitter-context.js';
+import { carryContext, type Emit, emitRequest } from './emitter-context.js';
 
 /** Decides, per incoming request, whether it is left out of traces. */
 export type IgnoreRule = (request: IncomingMessage) => boolean;
@@ -106,5 +106,5 @@ export function serveIgnored(
   response: ServerResponse,
 ): boolean {
   carryContext(request, response, SUPPRESSED);
-  return context.with(SUPPRESSED, emit, server, 'request', request, response);
+  return context.with(SUPPRESSED, emitRequest, undefined, emit, server, request, response);
 }
