@@ -63,10 +63,11 @@ export class LeanTracer implements Tracer {
     const kind = options.kind ?? SpanKind.INTERNAL;
     const limits = this.shared.limits;
     const links = options.links?.map((link) => cleanLink(link, limits));
-    const cleaned = cleanStartAttributes(options.attributes);
-    let attributes = cleaned.attributes;
-    let dropped = cleaned.droppedAttributesCount;
-    let count = cleaned.count;
+    // Most spans start without attributes: no cleaning pass, no result object.
+    const cleaned = options.attributes === undefined ? undefined : cleanStartAttributes(options.attributes);
+    let attributes = cleaned === undefined ? {} : cleaned.attributes;
+    let dropped = cleaned === undefined ? 0 : cleaned.droppedAttributesCount;
+    let count = cleaned === undefined ? 0 : cleaned.count;
     const sampling =
       this.parentBasedAlwaysOn && getPropagatedDecision(ctx) === undefined
         ? validParent === undefined || (validParent.traceFlags & TraceFlags.SAMPLED) !== 0
@@ -86,7 +87,7 @@ export class LeanTracer implements Tracer {
     // The SDK's second pass: the sampler's attributes, then the limits, when they can change anything.
     if (
       sampling.attributes !== undefined ||
-      cleaned.longestString > limits.attributeValueLengthLimit ||
+      (cleaned !== undefined && cleaned.longestString > limits.attributeValueLengthLimit) ||
       count > limits.attributeCountLimit
     ) {
       const limited = cleanAttributes(Object.assign(attributes, sampling.attributes), limits);
