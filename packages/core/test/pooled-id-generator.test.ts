@@ -31,4 +31,17 @@ describe('PooledIdGenerator', () => {
     expect(spanId).not.toBe('0'.repeat(16));
     expect(fills).toBe(2);
   });
+
+  it('leaves the bytes of each id where it says, and never writes them again', () => {
+    const ids = new PooledIdGenerator();
+    const kept: { id: string; bytes: Uint8Array; at: number }[] = [];
+    // Past several pool refills: bytes kept from the first chunk must still read as their id.
+    for (let i = 0; i < 20_000; i++) {
+      const id = i % 3 === 0 ? ids.generateTraceId() : ids.generateSpanId();
+      kept.push({ id, bytes: ids.lastBytes, at: ids.lastAt });
+    }
+    for (const { id, bytes, at } of kept) {
+      expect(Buffer.from(bytes.subarray(at, at + id.length / 2)).toString('hex')).toBe(id);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import {
 import { cleanAttributes, isTracingSuppressed } from '@opentelemetry/core';
 import type { IdGenerator, Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
 import { getPropagatedDecision } from '../propagation/sampling-decision.js';
+import { type IdBytesSource, idBytesSource } from './id-bytes.js';
 import { cleanLink, LeanSpan, type SpanShared } from './lean-span.js';
 import { cleanStartAttributes } from './span-attributes.js';
 import { UnsampledSpan } from './unsampled-span.js';
@@ -39,27 +40,51 @@ export class LeanTracer implements Tracer {
    *   parent already at hand (sampled, or no valid parent: record; else not), so it is not asked. Its own
    *   check of the parent runs the API's id regular expressions once more per span.
    */
+  /** Where the generator leaves the bytes of each id, so spans can carry them to the encoder. */
+  private readonly idBytes: IdBytesSource | undefined;
+
   constructor(
     private readonly shared: SpanShared,
     private readonly sampler: Sampler,
     private readonly ids: IdGenerator,
     private readonly parentBasedAlwaysOn = false,
-  ) {}
+  ) {
+    this.idBytes = idBytesSource(ids);
+  }
 
   startSpan(name: string, options: SpanOptions = NO_OPTIONS, ctx: Context = contextApi.active()): ApiSpan {
     if (options.root) ctx = trace.deleteSpan(ctx);
     const parentSpan = trace.getSpan(ctx);
     if (isTracingSuppressed(ctx)) return SUPPRESSED;
     const parent = parentSpan?.spanContext();
+    const idBytes = this.idBytes;
     const spanId = this.ids.generateSpanId();
+    const spanIdBytes = idBytes?.lastBytes;
+    const spanIdAt = idBytes === undefined ? 0 : idBytes.lastAt;
     let traceId: string;
     let traceState: SpanContext['traceState'];
     let validParent: SpanContext | undefined;
+    let traceIdBytes: Uint8Array | undefined;
+    let traceIdAt = 0;
+    let parentIdBytes: Uint8Array | undefined;
+    let parentIdAt = 0;
     if (parent !== undefined && (ownsIds(parentSpan) || trace.isSpanContextValid(parent))) {
       traceId = parent.traceId;
       traceState = parent.traceState;
       validParent = parent;
-    } else traceId = this.ids.generateTraceId();
+      if (parentSpan instanceof LeanSpan) {
+        traceIdBytes = parentSpan.traceIdBytes;
+        traceIdAt = parentSpan.traceIdAt;
+        parentIdBytes = parentSpan.spanIdBytes;
+        parentIdAt = parentSpan.spanIdAt;
+      }
+    } else {
+      traceId = this.ids.generateTraceId();
+      if (idBytes !== undefined) {
+        traceIdBytes = idBytes.lastBytes;
+        traceIdAt = idBytes.lastAt;
+      }
+    }
     const kind = options.kind ?? SpanKind.INTERNAL;
     const limits = this.shared.limits;
     const links = options.links?.map((link) => cleanLink(link, limits));
@@ -107,6 +132,7 @@ export class LeanTracer implements Tracer {
         droppedAttributesCount: dropped,
         links,
         startTime: options.startTime,
+        ids: { traceIdBytes, traceIdAt, spanIdBytes, spanIdAt, parentIdBytes, parentIdAt },
       },
       ctx,
     );

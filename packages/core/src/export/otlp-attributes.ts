@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { EncodedMemo } from './encoded-memo.js';
 import { LENGTH_DELIMITED } from './protobuf-fields.js';
 import { FIXED64, type ProtobufWriter, VARINT } from './protobuf-writer.js';
 
@@ -58,23 +59,45 @@ function writeAnyValue(writer: ProtobufWriter, value: unknown): void {
 
 /**
  * Each own enumerable property of `attributes` as a repeated `KeyValue` field numbered `field`, in
- * property order.
+ * property order. With `memo`, a string, number or boolean pair seen last time with the same value is
+ * copied from there instead of being encoded again.
  */
 export function writeKeyValues(
   writer: ProtobufWriter,
   attributes: Attributes | Record<string, unknown>,
   field: number,
+  memo?: EncodedMemo,
 ): void {
-  for (const key in attributes) {
-    if (!Object.hasOwn(attributes, key)) continue;
+  const keys = Object.keys(attributes);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = attributes[key as keyof typeof attributes];
     writer.tag(field, LENGTH_DELIMITED);
-    const pair = writer.startLength(1);
-    writer.tag(1, LENGTH_DELIMITED);
-    writer.string(key);
-    writer.tag(2, LENGTH_DELIMITED);
-    const value = writer.startLength(1);
-    writeAnyValue(writer, attributes[key as keyof typeof attributes]);
-    writer.endLength(value);
-    writer.endLength(pair);
+    const type = typeof value;
+    if (memo !== undefined && (type === 'string' || type === 'number' || type === 'boolean')) {
+      const primitive = value as string | number | boolean;
+      const known = memo.pair(key, primitive);
+      if (known !== undefined) {
+        writer.raw(known);
+        continue;
+      }
+      const start = writer.pos;
+      writePair(writer, key, value);
+      memo.rememberPair(key, primitive, writer.copy(start));
+      continue;
+    }
+    writePair(writer, key, value);
   }
+}
+
+/** One `KeyValue` message, length-prefixed (its field's tag already written). */
+function writePair(writer: ProtobufWriter, key: string, value: unknown): void {
+  const pair = writer.startLength(1);
+  writer.tag(1, LENGTH_DELIMITED);
+  writer.string(key);
+  writer.tag(2, LENGTH_DELIMITED);
+  const mark = writer.startLength(1);
+  writeAnyValue(writer, value);
+  writer.endLength(mark);
+  writer.endLength(pair);
 }

@@ -1,5 +1,7 @@
 import type { Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import type { SpanIdBytes } from '../engine/id-bytes.js';
+import type { EncodedMemo } from './encoded-memo.js';
 import { writeKeyValues } from './otlp-attributes.js';
 import { LENGTH_DELIMITED } from './protobuf-fields.js';
 import { FIXED32, FIXED64, type ProtobufWriter, VARINT } from './protobuf-writer.js';
@@ -12,6 +14,18 @@ const CONTEXT_IS_REMOTE = 0x200;
 /** The `flags` of a span or link: W3C trace flags in the low byte, then the remote bits. */
 function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | CONTEXT_HAS_IS_REMOTE | (isRemote ? CONTEXT_IS_REMOTE : 0);
+}
+
+/** A span's name as length-prefixed UTF-8, copied when `memo` has it. */
+function writeName(writer: ProtobufWriter, name: string, memo: EncodedMemo | undefined): void {
+  const known = memo?.name(name);
+  if (known !== undefined) {
+    writer.raw(known);
+    return;
+  }
+  const start = writer.pos;
+  writer.string(name);
+  memo?.rememberName(name, writer.copy(start));
 }
 
 /** Most spans take 128 bytes to 16 KiB, a two-byte length. */
@@ -36,6 +50,11 @@ function writeIdentity(writer: ProtobufWriter, context: SpanContext): void {
   writer.hexBytes(context.traceId);
   writer.tag(2, LENGTH_DELIMITED);
   writer.hexBytes(context.spanId);
+  writeTraceState(writer, context);
+}
+
+/** Field 3 of `Span` and `Span.Link`, when the trace state is not empty. */
+function writeTraceState(writer: ProtobufWriter, context: SpanContext): void {
   const traceState = context.traceState?.serialize();
   if (traceState) {
     writer.tag(3, LENGTH_DELIMITED);
@@ -61,18 +80,29 @@ function writeLink(writer: ProtobufWriter, link: Link): void {
  * omitting exactly what the OTel serializer omits (empty trace state, no parent, unspecified kind, empty
  * status message).
  */
-export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
+export function writeSpan(writer: ProtobufWriter, span: ReadableSpan, memo?: EncodedMemo): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
   writer.tag(2, LENGTH_DELIMITED);
   const mark = writer.startLength(SPAN_LENGTH_RESERVE);
-  writeIdentity(writer, context);
+  const ids = span as Partial<SpanIdBytes>;
+  if (ids.spanIdBytes === undefined) writeIdentity(writer, context);
+  else {
+    // A lean span's ids, from the bytes they were made of.
+    writer.tag(1, LENGTH_DELIMITED);
+    if (ids.traceIdBytes === undefined) writer.hexBytes(context.traceId);
+    else writer.idBytes(ids.traceIdBytes, ids.traceIdAt as number, 16);
+    writer.tag(2, LENGTH_DELIMITED);
+    writer.idBytes(ids.spanIdBytes, ids.spanIdAt as number, 8);
+    writeTraceState(writer, context);
+  }
   if (parent?.spanId) {
     writer.tag(4, LENGTH_DELIMITED);
-    writer.hexBytes(parent.spanId);
+    if (ids.parentIdBytes === undefined) writer.hexBytes(parent.spanId);
+    else writer.idBytes(ids.parentIdBytes, ids.parentIdAt as number, 8);
   }
   writer.tag(5, LENGTH_DELIMITED);
-  writer.string(span.name);
+  writeName(writer, span.name, memo);
   // OTLP's SpanKind has UNSPECIFIED at 0, so the API's kinds shift by one.
   const kind = span.kind == null ? 0 : span.kind + 1;
   if (kind !== 0) {
@@ -83,7 +113,7 @@ export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
   writer.hrTime(span.startTime);
   writer.tag(8, FIXED64);
   writer.hrTime(span.endTime);
-  writeKeyValues(writer, span.attributes, 9);
+  writeKeyValues(writer, span.attributes, 9, memo);
   writer.tag(10, VARINT);
   writer.varint(span.droppedAttributesCount);
   for (const event of span.events) writeEvent(writer, event);

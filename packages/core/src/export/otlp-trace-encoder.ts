@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { EncodedMemo } from './encoded-memo.js';
 import { writeKeyValues } from './otlp-attributes.js';
 import { writeSpan } from './otlp-span-writer.js';
 import { LENGTH_DELIMITED } from './protobuf-fields.js';
@@ -35,6 +36,7 @@ const GROUP_LENGTH_RESERVE = 2;
  */
 export class ProtobufTraceEncoder {
   private readonly writer = new ProtobufWriter();
+  private readonly memo = new EncodedMemo();
   private readonly resources = new WeakMap<Resource, Framing>();
   private readonly scopes = new WeakMap<Scope, Framing>();
 
@@ -63,7 +65,7 @@ export class ProtobufTraceEncoder {
         writer.tag(2, LENGTH_DELIMITED);
         const scopeMark = writer.startLength(GROUP_LENGTH_RESERVE);
         writer.raw(scopeFraming.head);
-        for (const span of list) writeSpan(writer, span);
+        for (const span of list) writeSpan(writer, span, this.memo);
         writer.raw(scopeFraming.tail);
         writer.endLength(scopeMark);
       }

@@ -93,6 +93,12 @@ export class ProtobufWriter {
     return out;
   }
 
+  /** A copy of what was written since `start`, which stays written. */
+  copy(start: number): Uint8Array {
+    // Not `Buffer#slice`, which is a view of the buffer the next message overwrites.
+    return Uint8Array.prototype.slice.call(this.buf, start, this.pos);
+  }
+
   /** Makes room for `size` more bytes. */
   ensure(size: number): void {
     const needed = this.pos + size;
@@ -249,6 +255,22 @@ export class ProtobufWriter {
     this.ensure(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
+  }
+
+  /** An id's `length` raw bytes from `bytes[at, at + length)`, length-prefixed (one byte: 8 or 16). */
+  idBytes(bytes: Uint8Array, at: number, length: number): void {
+    this.ensure(1 + length);
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = length;
+    // Four bytes a step: ids are 8 or 16 bytes.
+    for (let i = 0; i < length; i += 4) {
+      buf[pos + 1 + i] = bytes[at + i] as number;
+      buf[pos + 2 + i] = bytes[at + i + 1] as number;
+      buf[pos + 3 + i] = bytes[at + i + 2] as number;
+      buf[pos + 4 + i] = bytes[at + i + 3] as number;
+    }
+    this.pos = pos + 1 + length;
   }
 
   /**

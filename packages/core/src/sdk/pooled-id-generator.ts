@@ -6,6 +6,7 @@ const POOL_BYTES = 64 * 1024;
 const CHUNK_BYTES = 256;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
+const NO_BYTES = new Uint8Array(0);
 
 /** Fills a buffer with random bytes: `crypto.randomFillSync` unless a test supplies its own. */
 export type RandomFill = (buffer: Buffer) => void;
@@ -18,10 +19,18 @@ export type RandomFill = (buffer: Buffer) => void;
  * string alive. An all-zero id, which W3C Trace Context forbids, is skipped.
  */
 export class PooledIdGenerator implements IdGenerator {
+  /**
+   * The bytes of the id generated last: `lastBytes[lastAt, lastAt + length / 2)`. Each chunk's bytes are a
+   * copy of their own that nothing writes again, so a span may keep them for the encoder, which then copies
+   * bytes instead of decoding hex (per character, the costliest part of encoding a span).
+   */
+  lastBytes: Uint8Array = NO_BYTES;
+  lastAt = 0;
   private readonly pool = Buffer.allocUnsafe(POOL_BYTES);
   private poolAt = POOL_BYTES;
   private hex = '';
   private hexAt = 0;
+  private chunk: Uint8Array = NO_BYTES;
   private readonly fill: RandomFill;
 
   constructor(fill?: RandomFill) {
@@ -48,10 +57,13 @@ export class PooledIdGenerator implements IdGenerator {
         this.poolAt = 0;
       }
       this.hex = this.pool.toString('hex', this.poolAt, this.poolAt + CHUNK_BYTES);
+      this.chunk = Uint8Array.prototype.slice.call(this.pool, this.poolAt, this.poolAt + CHUNK_BYTES);
       this.poolAt += CHUNK_BYTES;
       this.hexAt = 0;
     }
     const id = this.hex.slice(this.hexAt, this.hexAt + chars);
+    this.lastBytes = this.chunk;
+    this.lastAt = this.hexAt >>> 1;
     this.hexAt += chars;
     return id;
   }

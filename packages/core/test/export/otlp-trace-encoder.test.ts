@@ -212,7 +212,7 @@ describe('ProtobufTraceEncoder', () => {
     expect(encoder.encode(large)).toEqual(first);
   });
 
-  it('matches the OTel serializer for any times and for trace ids shared by neighbouring spans', () => {
+  it('matches the OTel serializer for any times, shared trace ids and repeated names and pairs', () => {
     // The writer splits each second into 64 bits once and reuses the last trace id's bytes: times across the
     // whole fixed64 range, nanoseconds at their edges, ids repeated or not, and attributes whose lengths
     // move already written bytes must all still give the serializer's exact bytes.
@@ -228,10 +228,32 @@ describe('ProtobufTraceEncoder', () => {
       parentId: fc.option(hex(16), { nil: undefined }),
       start: time,
       end: time,
-      value: fc.string({ maxLength: 300 }),
+      // Values and names that repeat, so the encoder's memo of pairs and names is hit, changed and bypassed.
+      value: fc.oneof(
+        fc.constantFrom(
+          'GET',
+          'POST',
+          '/hello',
+          'é✓',
+          'x'.repeat(200),
+          0,
+          -0,
+          200,
+          1.5,
+          Number.NaN,
+          true,
+          false,
+        ),
+        fc.string({ maxLength: 300 }),
+        fc.integer(),
+      ),
+      key: fc.constantFrom('value', 'http.route', 'k'.repeat(150)),
+      name: fc.oneof(fc.constantFrom('GET /hello', 'HelloService.greet', 'n'.repeat(140)), fc.string()),
     });
     const resource = resourceFromAttributes({ 'service.name': 'prop' });
     const scope = { name: 'prop' };
+    // One encoder for every run: what it remembers from earlier passes must never change a later one.
+    const encoder = new ProtobufTraceEncoder();
     fc.assert(
       fc.property(fc.array(fc.tuple(spanArb, fc.boolean()), { maxLength: 12 }), (drawn) => {
         let lastTraceId = '5b8efff798038103d269b633813fc60c';
@@ -244,10 +266,10 @@ describe('ProtobufTraceEncoder', () => {
             ...(s.parentId === undefined ? {} : { parentSpanContext: spanContext(traceId, s.parentId) }),
             startTime: s.start as HrTime,
             endTime: s.end as HrTime,
-            attributes: { value: s.value },
+            name: s.name,
+            attributes: { [s.key]: s.value, other: s.value },
           });
         });
-        const encoder = new ProtobufTraceEncoder();
         expect(encoder.encode(spans)).toEqual(official(spans));
         expect(encoder.encode([...spans].reverse())).toEqual(official([...spans].reverse()));
       }),
