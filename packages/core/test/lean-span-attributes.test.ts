@@ -57,7 +57,11 @@ describe('LeanSpan attributes', () => {
       fc.tuple(fc.constant('one' as const), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)),
       fc.tuple(
         fc.constant('many' as const),
-        fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 4 }),
+        fc.oneof(
+          fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 4 }),
+          // What a careless caller passes instead of an object.
+          fc.constantFrom(null, undefined, 'ab', 7),
+        ),
         fc.constant(undefined),
       ),
     );

@@ -159,10 +159,11 @@ export class LeanSpan implements Span, SpanClock, SpanIdBytes {
       return this.setAttributeChecked(key, value);
     }
     const attributes = this.attributes;
-    // A new key: nothing there, or what a plain object inherits (functions; attribute values never are).
-    // Cheaper than `Object.hasOwn`, called for every attribute of every span.
+    // A new key: nothing there (own values are never undefined), or something inherited: `toString` from
+    // Object.prototype, or an element of an array a caller set as `__proto__`. Only a key that reads as
+    // present pays for `Object.hasOwn`, and that is rare: a span's keys are nearly always new.
     const existing = attributes[key];
-    if (existing === undefined || typeof existing === 'function') {
+    if (existing === undefined || !Object.hasOwn(attributes, key)) {
       if (this.attributesCount >= this.shared.limits.attributeCountLimit) return this.dropAttribute();
       this.attributesCount++;
     }
@@ -173,6 +174,8 @@ export class LeanSpan implements Span, SpanClock, SpanIdBytes {
   }
 
   setAttributes(attributes: Attributes): this {
+    // Like the SDK's `for…in` with an own-property check, a careless `null` or `undefined` sets nothing.
+    if (attributes == null) return this;
     const keys = Object.keys(attributes);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
