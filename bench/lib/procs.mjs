@@ -47,8 +47,12 @@ export function describeCommand(cpu, command, args, env = {}) {
  * Starts a Node child with an IPC channel on the given core and resolves once it sends `{ ready }`.
  * Rejects with its stderr if it exits first.
  */
-export function startNode(cpu, args, { env = {}, cwd, timeoutMs = 30_000 } = {}) {
-  const [cmd, argv] = pinnedCommand(cpu, process.execPath, args);
+export function startNode(cpu, args, { env = {}, cwd, timeoutMs = 30_000, wrapper = [] } = {}) {
+  // `wrapper`: a command Node runs under (valgrind, say), in the same process, so the pid is Node's.
+  const [cmd, argv] =
+    wrapper.length > 0
+      ? pinnedCommand(cpu, wrapper[0], [...wrapper.slice(1), process.execPath, ...args])
+      : pinnedCommand(cpu, process.execPath, args);
   const child = spawn(cmd, argv, {
     cwd,
     env: { ...process.env, ...env },
