@@ -4,10 +4,17 @@ const MAX_KEYS = 512;
 const MAX_NAMES = 1024;
 /** Only encodings this short are remembered (ids, routes, methods, addresses; not stack traces). */
 const MAX_BYTES = 128;
+/**
+ * A key whose value changed this many times in a row (a client's port, a request id) is not copied again
+ * until its remembered value comes back: copying an encoding that is never reused cost more than it saves.
+ */
+const MAX_MISSES = 8;
 
 interface Pair {
-  readonly value: string | number | boolean;
-  readonly bytes: Uint8Array;
+  value: string | number | boolean;
+  bytes: Uint8Array;
+  /** Misses in a row since the last hit. */
+  misses: number;
 }
 
 /**
@@ -21,16 +28,36 @@ interface Pair {
 export class EncodedMemo {
   private readonly pairs = new Map<string, Pair>();
   private readonly names = new Map<string, Uint8Array>();
+  /** What the last `pair` call found for its key, for the `wantsPair`/`rememberPair` after a miss. */
+  private missed: Pair | undefined = undefined;
 
   /** The remembered length-prefixed `KeyValue` of `key` = `value`, if the last one had this value. */
   pair(key: string, value: string | number | boolean): Uint8Array | undefined {
     const known = this.pairs.get(key);
-    return known !== undefined && known.value === value ? known.bytes : undefined;
+    if (known !== undefined && known.value === value) {
+      known.misses = 0;
+      return known.bytes;
+    }
+    this.missed = known;
+    return undefined;
   }
 
+  /** After `pair` missed: whether the pair now encoded is worth a copy for `rememberPair`. */
+  wantsPair(): boolean {
+    const missed = this.missed;
+    return missed === undefined ? this.pairs.size < MAX_KEYS : missed.misses < MAX_MISSES;
+  }
+
+  /** After `pair` missed for `key`, and `wantsPair` said yes. */
   rememberPair(key: string, value: string | number | boolean, bytes: Uint8Array): void {
-    if (bytes.length > MAX_BYTES || (this.pairs.size >= MAX_KEYS && !this.pairs.has(key))) return;
-    this.pairs.set(key, { value, bytes });
+    if (bytes.length > MAX_BYTES) return;
+    const missed = this.missed;
+    if (missed === undefined) this.pairs.set(key, { value, bytes, misses: 0 });
+    else {
+      missed.value = value;
+      missed.bytes = bytes;
+      missed.misses++;
+    }
   }
 
   /** The remembered length-prefixed UTF-8 of a span name. */
