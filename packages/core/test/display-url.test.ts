@@ -12,6 +12,9 @@ describe('displayUrl', () => {
     ['user:SECRET@collector:4318', 'REDACTED:REDACTED@collector:4318'],
     ['not a url, SECRET@ in it', 'REDACTED:REDACTED@ in it'],
     ['http://collector:4318/v1/traces', 'http://collector:4318/v1/traces'],
+    // A fragment is never sent, and may hold what a query would: left out with or without a query.
+    ['https://collector/v1/traces#token=SECRET', 'https://collector/v1/traces'],
+    ['https://collector/v1/traces#frag?key=SECRET', 'https://collector/v1/traces'],
   ])('shows %s as %s', (url, shown) => {
     expect(displayUrl(url)).toBe(shown);
   });
