@@ -19,7 +19,25 @@ import { type ConformanceRun, runConformanceWorkload } from './support/conforman
 //
 // CONFORMANCE_ENGINES=sdk,sdk runs the harness against itself (it must find nothing).
 
-const [BASE, CANDIDATE] = (process.env.CONFORMANCE_ENGINES ?? 'sdk,lean').split(',') as [string, string];
+const [BASE, CANDIDATE] = (process.env.CONFORMANCE_ENGINES ?? 'sdk,lean').split(',') as [
+  'lean' | 'sdk',
+  'lean' | 'sdk',
+];
+
+/**
+ * What a run of each engine must report: its tracer provider's class and, if any span recorded, only its
+ * span class (a sampler that records nothing leaves `spans` out).
+ */
+const ENGINE_CLASSES: Record<
+  'lean' | 'sdk',
+  (spans: string[] | undefined) => ConformanceRun['report']['implementation']
+> = {
+  lean: (spans) => ({
+    provider: 'LeanTracerProvider',
+    ...(spans === undefined ? {} : { spans: ['LeanSpan'] }),
+  }),
+  sdk: (spans) => ({ provider: 'TracerProvider', ...(spans === undefined ? {} : { spans: ['SpanImpl'] }) }),
+};
 
 const REGISTER = '@spanwise/core/register';
 const fixtures = join(__dirname, 'fixtures', 'conformance');
@@ -159,8 +177,12 @@ describe(`span engines: ${CANDIDATE} against ${BASE}, span by span`, () => {
         expect(checkLimits(base, spec.limits)).toEqual([]);
         expect(checkLimits(candidate, spec.limits)).toEqual([]);
       }
-      if (BASE !== CANDIDATE && base.report.implementation.span !== undefined) {
-        expect(candidate.report.implementation.span).not.toBe(base.report.implementation.span);
+      // Each run was made by the engine it names, every recording span included.
+      for (const [engine, { report }] of [
+        [BASE, base],
+        [CANDIDATE, candidate],
+      ] as const) {
+        expect(report.implementation, engine).toEqual(ENGINE_CLASSES[engine](report.implementation.spans));
       }
       const a = normalizeRun(base, normalizeOptions(spec));
       const b = normalizeRun(candidate, normalizeOptions(spec));
