@@ -8,6 +8,7 @@ import { startNode } from './support/run-node.js';
 // the default does. Variables whose default is observable side by side share a process.
 
 const app = join(__dirname, 'fixtures', 'core', 'secrets-app.cjs');
+const limitsApp = join(__dirname, 'fixtures', 'core', 'limits-app.cjs');
 const SPAN_KIND_CLIENT = 3;
 
 let receiver: Receiver;
@@ -43,17 +44,6 @@ const EXPORTING: Case[] = [
     'team',
     'OTEL_RESOURCE_ATTRIBUTES entry 1 of 1 is not a key=value pair; leaving that entry out (its text is not shown).',
   ],
-  ['SPANWISE_ENGINE', 'fast', 'SPANWISE_ENGINE="fast" is not one of lean, sdk; using lean instead.'],
-  wholeNumber('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', '-1', 0, 128),
-  [
-    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
-    '0',
-    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="0" is not a whole number of at least 1; using no limit instead.',
-  ],
-  wholeNumber('OTEL_SPAN_EVENT_COUNT_LIMIT', 'many', 0, 128),
-  wholeNumber('OTEL_SPAN_LINK_COUNT_LIMIT', '-2', 0, 128),
-  wholeNumber('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', 'lots', 0, 128),
-  wholeNumber('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT', '-1', 0, 128),
   [
     'OTEL_TRACES_EXPORTER',
     'zipkin',
@@ -120,6 +110,21 @@ const EXPORTING: Case[] = [
   ],
 ];
 
+// The span engine and limits, watched on one span with more of everything than the defaults allow.
+const ENGINE_AND_LIMITS: Case[] = [
+  ['SPANWISE_ENGINE', 'fast', 'SPANWISE_ENGINE="fast" is not one of lean, sdk; using lean instead.'],
+  wholeNumber('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', '-1', 0, 128),
+  [
+    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+    '0',
+    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="0" is not a whole number of at least 1; using no limit instead.',
+  ],
+  wholeNumber('OTEL_SPAN_EVENT_COUNT_LIMIT', 'many', 0, 128),
+  wholeNumber('OTEL_SPAN_LINK_COUNT_LIMIT', '-2', 0, 128),
+  wholeNumber('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', 'lots', 0, 128),
+  wholeNumber('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT', '-1', 0, 128),
+];
+
 function warningsFor(stderr: string, cases: Case[]): void {
   const lines = stderr.split('\n').filter((line) => line !== '');
   for (const [name, , warning] of cases) {
@@ -161,6 +166,40 @@ describe('a bad value falls back to the documented default, with one warning', (
     expect(outer?.attributes['url.query']).toBe('password=REDACTED');
     expect(receiver.spans.filter((s) => s.kind === SPAN_KIND_CLIENT)).toHaveLength(2);
     warningsFor(proc.stderr(), EXPORTING);
+  });
+
+  it('span engine and limits: the lean engine keeps 128 of each and values of any length', async () => {
+    receiver.clear();
+    const env: Record<string, string> = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    };
+    for (const [name, value] of ENGINE_AND_LIMITS) env[name] = value;
+    const proc = startNode(['--require', '@spanwise/core/register', limitsApp], env);
+    try {
+      const [, port] = await proc.waitForLine(/listening (\d+)/);
+      const made = await (await fetch(`http://127.0.0.1:${port}/limits`)).json();
+      expect(made).toEqual({ provider: 'LeanTracerProvider', span: 'LeanSpan' });
+      await receiver.waitForSpans(2);
+      const span = receiver.spans.find((s) => s.name === 'limits');
+      // 201 attributes (the long value first): 128 kept, the long value whole.
+      expect(Object.keys(span?.attributes ?? {})).toHaveLength(128);
+      expect(span?.droppedAttributesCount).toBe(73);
+      expect(span?.attributes.long).toHaveLength(5000);
+      // 200 events: the last 128 kept, each with 128 of its 200 attributes.
+      expect(span?.events).toHaveLength(128);
+      expect(span?.droppedEventsCount).toBe(72);
+      expect(span?.events[0]?.name).toBe('event 72');
+      expect(span?.events.map((e) => Object.keys(e.attributes).length)).toEqual(Array(128).fill(128));
+      // 200 links: 128 kept, each with 128 of its 200 attributes.
+      expect(span?.links).toHaveLength(128);
+      expect(span?.droppedLinksCount).toBe(72);
+      expect(span?.links.map((l) => Object.keys(l.attributes).length)).toEqual(Array(128).fill(128));
+      warningsFor(proc.stderr(), ENGINE_AND_LIMITS);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
   });
 
   it('endpoint, ratio sampler, queue and instrumentation settings', async () => {
