@@ -9,7 +9,7 @@ import { startNode } from './support/run-node.js';
 // server span carry its ids, the start-up lines carry none, and a line that brings its own trace_id keeps it
 // and gets no second one.
 const fixtures = join(__dirname, 'fixtures', 'logs');
-const CORRELATED = ['mixin', 'mergeStrategy', 'child', 'formatters', 'redact'] as const;
+const CORRELATED = ['mixin', 'mergeStrategy', 'child', 'formatters', 'timed', 'redact'] as const;
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -52,6 +52,7 @@ describe.each([
       expect(line('mergeStrategy', 'request')).toMatchObject({ tenant: 'from-mixin' });
       expect(line('child', 'request')).toMatchObject({ component: 'orders' });
       expect(line('formatters', 'request')).toMatchObject({ formatted: true });
+      expect(line('timed', 'request')?.time).toEqual(expect.any(Number));
       expect(line('redact', 'request')).toMatchObject({ password: '[Redacted]' });
       expect(error('boot')).toBeDefined();
       expect(error('boot')).not.toHaveProperty('trace_id');
@@ -73,6 +74,36 @@ describe.each([
       await proc.exited;
     }
   });
+});
+
+it('a request whose caller did not sample it: its lines carry the trace, a span id of their own and trace_flags 00', async () => {
+  const proc = startNode(['--require', '@spanwise/core/register', join(fixtures, 'pino-options-app.cjs')], {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+  });
+  try {
+    const [, port] = await proc.waitForLine(/listening (\d+)/);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentId = '00f067aa0ba902b7';
+    const res = await fetch(`http://127.0.0.1:${port}/`, {
+      headers: { traceparent: `00-${traceId}-${parentId}-00` },
+    });
+    expect(await res.text()).toBe('ok');
+    await proc.waitForLine(/"case":"redact","at":"request"/);
+    const lines = jsonLines(proc.stdout()).filter((l) => l.at === 'request' && l.case !== 'own-ids');
+    expect(lines).toHaveLength(CORRELATED.length);
+    for (const l of lines) {
+      expect(l, String(l.case)).toMatchObject({ trace_id: traceId, trace_flags: '00' });
+      expect(l.span_id, String(l.case)).toMatch(/^[0-9a-f]{16}$/);
+      expect(l.span_id, String(l.case)).not.toBe(parentId);
+    }
+    // Not sampled: nothing is exported.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.spans).toEqual([]);
+  } finally {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+  }
 });
 
 it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino leaves every pino line as the user wrote it', async () => {
