@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Fault, type Receiver, startReceiver } from '@spanwise/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportStats } from '../packages/core/src/types.js';
+import { spanIdsOf } from '../packages/core/test/export/fake-collector.js';
 import { startNode } from './support/run-node.js';
 
 // The register hook in a real process under steady load, against collectors that answer exports in the ways
@@ -48,11 +53,15 @@ async function steadyLoad(port: string): Promise<void> {
 }
 
 /** Runs the app under load against the receiver answering with `fault`; returns what the app reported. */
-async function run(fault: Fault, env: Record<string, string>): Promise<AppReport> {
+function run(fault: Fault, env: Record<string, string>): Promise<AppReport> {
   receiver.clear();
   receiver.setFault(fault);
+  return runApp({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
+}
+
+/** Runs the app under load, exporting as `env` says; returns what the app reported. */
+async function runApp(env: Record<string, string>): Promise<AppReport> {
   const proc = startNode(['--require', '@spanwise/core/register', app], {
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_BSP_SCHEDULE_DELAY: '50',
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
     ...env,
@@ -133,5 +142,37 @@ describe('export responses while the app serves traffic (register hook, steady l
       expect(stderr).toBe('');
     }
     expect(loadedInTraffic).toEqual({ files: [], builtins: [] });
+  });
+
+  it('https to a collector whose CA is OTEL_EXPORTER_OTLP_CERTIFICATE, empty response', async () => {
+    const tls = join(__dirname, 'fixtures', 'export', 'tls');
+    const ids: string[] = [];
+    const collector = createServer(
+      { key: readFileSync(join(tls, 'server.key')), cert: readFileSync(join(tls, 'server.pem')) },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          ids.push(...spanIdsOf(Buffer.concat(chunks)));
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        });
+      },
+    );
+    collector.listen(0, '127.0.0.1');
+    await once(collector, 'listening');
+    try {
+      const { stats, loadedInTraffic, stderr } = await runApp({
+        OTEL_EXPORTER_OTLP_ENDPOINT: `https://localhost:${(collector.address() as AddressInfo).port}`,
+        OTEL_EXPORTER_OTLP_CERTIFICATE: join(tls, 'ca.pem'),
+      });
+      expect(ids).toHaveLength(REQUESTS * 2 + 1);
+      expect(stats.exportedSpans).toBe(REQUESTS * 2 + 1);
+      expect(stats.droppedSpans).toEqual({ queueFull: 0, exportFailed: 0, shutdown: 0 });
+      expect(stderr).toBe('');
+      expect(loadedInTraffic).toEqual({ files: [], builtins: [] });
+    } finally {
+      collector.closeAllConnections();
+      await new Promise((resolve) => collector.close(resolve));
+    }
   });
 });
