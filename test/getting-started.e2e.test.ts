@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { guideSnippets } from './support/guide-snippets.js';
 import { packWorkspace } from './support/pack.js';
 import { type NodeProcess, startNode } from './support/run-node.js';
 
@@ -12,6 +13,8 @@ import { type NodeProcess, startNode } from './support/run-node.js';
 // three ways the guide shows, each checked in the waterfall `npx @spanwise/cli dev` prints. Slow (npm install),
 // never skipped: the registry is reachable from CI.
 const FIXTURE = join(__dirname, 'fixtures', 'nest12-app');
+// The guide's code blocks, by the file each names (`// src/app.module.ts`): what the test writes is what it shows.
+const GUIDE = guideSnippets(join(__dirname, '..', 'docs', 'getting-started.md'));
 // Kept between runs so a second run installs from the cache.
 const NPM_CACHE = join(tmpdir(), 'spanwise-e2e-npm-cache');
 
@@ -52,6 +55,13 @@ function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/** The guide's code block for `path` (`src/...`), or a failure naming the one it no longer shows. */
+function fromGuide(path: string): string {
+  const text = GUIDE.get(path);
+  if (text === undefined) throw new Error(`docs/getting-started.md no longer shows ${path}`);
+  return text;
 }
 
 /** The bin of an installed package, run by this test's Node (what `npx` runs for an installed package). */
@@ -115,6 +125,9 @@ beforeAll(async () => {
   const tarballs = packWorkspace(join(work, 'tarballs'));
   app = join(work, 'orders');
   cpSync(FIXTURE, app, { recursive: true });
+  // getting-started: TracingModule in the root module, @Traced on the service.
+  for (const file of ['src/app.module.ts', 'src/app.service.ts'])
+    writeFileSync(join(app, file), fromGuide(file));
   const started = performance.now();
   // getting-started: `npm install @spanwise/core @spanwise/nestjs @opentelemetry/api` and the CLI.
   run(
@@ -168,12 +181,13 @@ it('--import: server, controller handler, @Traced service', async () => {
 }, 180_000);
 
 it('From code: startTracing() in src/tracing.ts, imported first by main.ts', async () => {
-  writeFileSync(
-    join(app, 'src', 'tracing.ts'),
-    "import { startTracing } from '@spanwise/core';\n\nstartTracing();\n",
-  );
+  writeFileSync(join(app, 'src', 'tracing.ts'), fromGuide('src/tracing.ts'));
+  // The guide shows the first lines of main.ts, its own import added first.
   const main = join(app, 'src', 'main.ts');
-  writeFileSync(main, `import './tracing.js';\n${readFileSync(main, 'utf8')}`);
+  const generated = readFileSync(main, 'utf8');
+  const [first = '', ...shown] = fromGuide('src/main.ts').trimEnd().split('\n');
+  expect(generated.startsWith(shown.join('\n'))).toBe(true);
+  writeFileSync(main, `${first}\n${generated}`);
   run(process.execPath, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'], app);
   const names = tree(await firstWaterfall(['dist/main.js'], app));
   // The whole tree, as the other starts give it (no span between the server's and the controller's).
