@@ -32,6 +32,16 @@ describe('PooledIdGenerator', () => {
     expect(fills).toBe(2);
   });
 
+  it('keeps ids that are zero but for their last byte', () => {
+    // Every 8th byte is 1, the rest 0: each span id ends in 01, each trace id in 01 twice.
+    const ids = new PooledIdGenerator((buffer) => {
+      buffer.fill(0);
+      for (let i = 7; i < buffer.length; i += 8) buffer[i] = 1;
+    });
+    expect(ids.generateSpanId()).toBe('0000000000000001');
+    expect(ids.generateTraceId()).toBe('00000000000000010000000000000001');
+  });
+
   it('leaves the bytes of each id where it says, and never writes them again', () => {
     const ids = new PooledIdGenerator();
     const kept: { id: string; bytes: Uint8Array; at: number }[] = [];
