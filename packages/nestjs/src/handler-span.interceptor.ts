@@ -5,17 +5,11 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
-import {
-  type Attributes,
-  type Context,
-  context,
-  isSpanContextValid,
-  SpanKind,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Context, context, SpanKind, trace } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 import { connectionContext } from './gateway-connection.js';
 import { messageParentContext } from './message-context.js';
+import { isNoopSpan } from './noop-span.js';
 import { tracedOriginal, tracedSpec } from './traced-method.js';
 import { traceObservable } from './traced-observable.js';
 import { tracer } from './tracer.js';
@@ -86,7 +80,7 @@ export class HandlerSpanInterceptor implements NestInterceptor {
     };
     const span = tracer.startSpan(name, options, parent);
     // Without an SDK there is nothing to record and no context to carry.
-    if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return next.handle();
+    if (isNoopSpan(span)) return next.handle();
     const withSpan = trace.setSpan(parent, span);
     let chainContext = withSpan.setValue(HANDLER_SPAN_KEY, true);
     const original = tracedOriginal(handler);

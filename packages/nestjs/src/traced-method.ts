@@ -1,4 +1,5 @@
-import { context, isSpanContextValid, type SpanOptions, trace } from '@opentelemetry/api';
+import { context, type SpanOptions, trace } from '@opentelemetry/api';
+import { isNoopSpan } from './noop-span.js';
 import { endWithError } from './span-completion.js';
 import { settle } from './traced-result.js';
 import type { TracedSpec } from './traced-spec.js';
@@ -54,8 +55,7 @@ export function runTraced(
   if (spec.root) parent = trace.deleteSpan(parent);
   const span = tracer.startSpan(spec.name, spanOptionsFor(spec, options, args), parent);
   // Without an SDK the span is a no-op with no context of its own: call straight through.
-  if (!span.isRecording() && !isSpanContextValid(span.spanContext()))
-    return Reflect.apply(original, self, args);
+  if (isNoopSpan(span)) return Reflect.apply(original, self, args);
   const spanContext = trace.setSpan(parent, span);
   let result: unknown;
   try {
