@@ -1,14 +1,7 @@
 import { type Context, context } from '@opentelemetry/api';
 
-/** The request's context, on the `IncomingMessage` and `ServerResponse` of a traced request. */
-export const REQUEST_CONTEXT = Symbol.for('spanwise.http.requestContext');
-
 /** `EventEmitter.prototype.emit`'s shape. */
 export type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
-/** A request or response that may carry its request's context. */
-export interface ContextCarrier {
-  [REQUEST_CONTEXT]?: Context;
-}
 /** An emitter that can say how many listeners an event has. */
 interface Listened {
   listenerCount(event: string | symbol): number;
@@ -19,18 +12,23 @@ export interface EmitterPrototype {
 }
 
 /**
- * The events of a request or response that got a listener while its request was being handled: only their
- * emits need the request's context.
+ * What a traced request, and its response, carry under one symbol: `emit` then reads one property of an
+ * emitter whose shape varies from request to request (each such read costs a megamorphic look-up).
  */
-const CONTEXT_EVENTS = Symbol('spanwise.http.contextEvents');
+interface RequestState {
+  /** The request's context. */
+  readonly context: Context;
+  /** On a request: the response that answers it. */
+  readonly answeredBy: { readonly writableFinished: boolean } | undefined;
+  /** This emitter's events that got a listener while its request was being handled: only their emits need the context. */
+  events: Set<string | symbol> | undefined;
+}
 
-/** On a traced request: the response that answers it. */
-const ANSWERED_BY = Symbol('spanwise.http.answeredBy');
+const REQUEST_STATE = Symbol.for('spanwise.http.requestState');
 
-/** A request or response that may know which of its events need the request's context. */
-interface Marked extends ContextCarrier {
-  [CONTEXT_EVENTS]?: Set<string | symbol>;
-  [ANSWERED_BY]?: { readonly writableFinished: boolean };
+/** An emitter that may carry its request's state. */
+interface Carrier {
+  [REQUEST_STATE]?: RequestState;
 }
 
 /** Gives a request and its response the request's context; from then on their events may run in it. */
@@ -39,9 +37,13 @@ export function carryContext(
   response: { readonly writableFinished: boolean },
   ctx: Context,
 ): void {
-  (request as Marked)[ANSWERED_BY] = response;
-  (request as Marked)[REQUEST_CONTEXT] = ctx;
-  (response as Marked)[REQUEST_CONTEXT] = ctx;
+  (request as Carrier)[REQUEST_STATE] = { context: ctx, answeredBy: response, events: undefined };
+  (response as Carrier)[REQUEST_STATE] = { context: ctx, answeredBy: undefined, events: undefined };
+}
+
+/** The context of the request `emitter` (a traced request or its response) belongs to. */
+export function requestContextOf(emitter: unknown): Context | undefined {
+  return (emitter as Carrier)[REQUEST_STATE]?.context;
 }
 
 /** `EventEmitter.prototype.on`'s shape (and `addListener`'s, `prependListener`'s). */
@@ -77,11 +79,15 @@ export function bindEmitsToRequestContext(
         prototype,
         (original) =>
           function emitInRequestContext(this: unknown, event) {
-            const ctx = (this as Marked)[REQUEST_CONTEXT];
-            if (event === 'close' && ctx !== undefined && onClose !== undefined) onClose(this);
+            const state = (this as Carrier)[REQUEST_STATE];
+            if (state === undefined) {
+              // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+              return original.apply(this, arguments as unknown as Parameters<Emit>);
+            }
+            const ctx = state.context;
+            if (event === 'close' && onClose !== undefined) onClose(this);
             if (
-              ctx === undefined ||
-              (this as Marked)[CONTEXT_EVENTS]?.has(event) !== true ||
+              state.events?.has(event) !== true ||
               context.active() === ctx ||
               (this as Listened).listenerCount(event) === 0
             ) {
@@ -108,13 +114,12 @@ function replaceAddListener(prototype: EmitterPrototype, method: (typeof ADD_MET
   const hadOwn = Object.hasOwn(prototype, method);
   const original = target[method] as AddListener;
   const add: AddListener = function addInRequestContext(this: unknown, event) {
-    const carrier = this as Marked;
+    const state = (this as Carrier)[REQUEST_STATE];
     // Once the response has finished, what is added is Node's clean-up (its `end` listener on a request whose
     // body nobody read), not the app's.
-    if (carrier[REQUEST_CONTEXT] !== undefined && carrier[ANSWERED_BY]?.writableFinished !== true) {
-      const events = carrier[CONTEXT_EVENTS];
-      if (events === undefined) carrier[CONTEXT_EVENTS] = new Set([event]);
-      else events.add(event);
+    if (state !== undefined && state.answeredBy?.writableFinished !== true) {
+      if (state.events === undefined) state.events = new Set([event]);
+      else state.events.add(event);
     }
     // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
     return original.apply(this, arguments as unknown as Parameters<AddListener>);

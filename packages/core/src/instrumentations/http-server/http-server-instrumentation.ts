@@ -8,12 +8,11 @@ import { SpanwiseInstrumentation } from '../spanwise-instrumentation.js';
 import { DEFAULT_REDACTED_QUERY_PARAMS, UrlRedactor } from '../url-redactor.js';
 import {
   bindEmitsToRequestContext,
-  type ContextCarrier,
   carryContext,
   type Emit,
   emitRequest,
-  REQUEST_CONTEXT,
   replaceEmit,
+  requestContextOf,
 } from './emitter-context.js';
 import { type IgnoreRule, serveIgnored } from './ignored-request.js';
 import {
@@ -30,9 +29,9 @@ import type { ServerSpanExtras } from './server-span-extras.js';
  * `emit('close')`, which Node calls once per response.
  */
 function onResponseClose(emitter: unknown): void {
-  const response = emitter as ServerResponse & ContextCarrier & ResponseStep;
+  const response = emitter as ServerResponse & ResponseStep;
   serverDrain.ended(response);
-  const ctx = response[REQUEST_CONTEXT];
+  const ctx = requestContextOf(response);
   const span = ctx === undefined ? undefined : trace.getSpan(ctx);
   if (ctx === undefined || span === undefined || !span.isRecording()) return;
   if (response.headersSent) {
