@@ -81,13 +81,9 @@ export function writeKeyValues(
         writer.raw(known);
         continue;
       }
-      if (!memo.wantsPair()) {
-        writePair(writer, key, value);
-        continue;
-      }
       const start = writer.pos;
       writePair(writer, key, value);
-      memo.rememberPair(key, primitive, writer.copy(start));
+      if (memo.wantsPair()) memo.rememberPair(key, primitive, writer.copy(start));
       continue;
     }
     writePair(writer, key, value);
