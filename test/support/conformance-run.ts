@@ -25,8 +25,7 @@ export interface WorkloadReport {
   extras: Record<string, unknown>;
   /** Wall-clock times (ms) the workload expects some spans to carry: judged per run, never compared. */
   timing: { performanceStartMs: number; performanceEndMs: number };
-  /** The class of the first recording span, to tell that the engine asked for is the one that ran. */
-  /** The classes of the recording spans the workload saw, and of the tracer provider behind the API. */
+  /** The classes of the recording spans the workload saw, and of the tracer provider behind the API: which engine ran. */
   implementation: { spans?: string[]; provider: string };
   /** `performance.timeOrigin` and `Date.now()` at the end: every time not set explicitly lies between. */
   timeOriginMs: number;
