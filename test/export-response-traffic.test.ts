@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Fault, type Receiver, startReceiver } from '@spanwise/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportStats } from '../packages/core/src/types.js';
-import { spanIdsOf } from '../packages/core/test/export/fake-collector.js';
 import { startNode } from './support/run-node.js';
+import { startTlsCollector, TEST_CA } from './support/tls-collector.js';
 
 // The register hook in a real process under steady load, against collectors that answer exports in the ways
 // issue 19 lists. Reading those answers must load no module while the app serves traffic (checked from
@@ -145,34 +141,19 @@ describe('export responses while the app serves traffic (register hook, steady l
   });
 
   it('https to a collector whose CA is OTEL_EXPORTER_OTLP_CERTIFICATE, empty response', async () => {
-    const tls = join(__dirname, 'fixtures', 'export', 'tls');
-    const ids: string[] = [];
-    const collector = createServer(
-      { key: readFileSync(join(tls, 'server.key')), cert: readFileSync(join(tls, 'server.pem')) },
-      (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          ids.push(...spanIdsOf(Buffer.concat(chunks)));
-          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-        });
-      },
-    );
-    collector.listen(0, '127.0.0.1');
-    await once(collector, 'listening');
+    const collector = await startTlsCollector();
     try {
       const { stats, loadedInTraffic, stderr } = await runApp({
-        OTEL_EXPORTER_OTLP_ENDPOINT: `https://localhost:${(collector.address() as AddressInfo).port}`,
-        OTEL_EXPORTER_OTLP_CERTIFICATE: join(tls, 'ca.pem'),
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_CERTIFICATE: TEST_CA,
       });
-      expect(ids).toHaveLength(REQUESTS * 2 + 1);
+      expect(collector.spanIds).toHaveLength(REQUESTS * 2 + 1);
       expect(stats.exportedSpans).toBe(REQUESTS * 2 + 1);
       expect(stats.droppedSpans).toEqual({ queueFull: 0, exportFailed: 0, shutdown: 0 });
       expect(stderr).toBe('');
       expect(loadedInTraffic).toEqual({ files: [], builtins: [] });
     } finally {
-      collector.closeAllConnections();
-      await new Promise((resolve) => collector.close(resolve));
+      await collector.close();
     }
   });
 });
